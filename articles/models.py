@@ -1,0 +1,378 @@
+import math
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from markdownx.models import MarkdownxField
+
+from images.fields import SafeImageField
+from markup.render import excerpt_from_html, html_to_text, markdown_to_html
+
+# First path segments the site itself answers; a page or article slug may not take them.
+RESERVED_SLUGS = frozenset(
+    {
+        "feed", "page", "category", "tag", "author", "subscribe", "unsubscribe", "comments",
+        "admin", "healthz", "static", "media", "markdownx", "preview", "sitemap.xml",
+        "robots.txt", "search", "wp-admin", "wp-content", "wp-login.php",
+    }
+)  # fmt: skip
+WORDS_PER_MINUTE = 220
+
+
+def validate_slug_not_reserved(value):
+    if value.lower() in RESERVED_SLUGS or re.fullmatch(r"\d{4}", value):
+        raise ValidationError(
+            '"%(slug)s" is reserved for the site\'s own addresses (/%(slug)s/ would stop '
+            "working); choose another slug.",
+            code="reserved",
+            params={"slug": value},
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, validators=[validate_slug_not_reserved])
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+DEFAULT_CATEGORY_SLUG = "uncategorized"
+
+
+def default_category_id():
+    category, _ = Category.objects.get_or_create(
+        slug=DEFAULT_CATEGORY_SLUG, defaults={"name": "Uncategorized"}
+    )
+    return category.pk
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see: published and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.has_perm("articles.view_article"):
+            return self
+        return self.published()
+
+    def for_listing(self):
+        return (
+            self.select_related("author", "category")
+            .defer("body", "body_html")
+            .order_by("-published_at", "-pk")
+        )
+
+    def search(self, words):
+        words = (words or "").split()[:20]
+        query = Q()
+        for word in words:
+            query &= Q(title__icontains=word) | Q(body__icontains=word)
+        return self.filter(query) if words else self.none()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "Ready for review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(
+        max_length=200,
+        validators=[validate_slug_not_reserved],
+        help_text="The last part of the article's address.",
+    )
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="articles")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", default=default_category_id
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    body = MarkdownxField(help_text="Markdown. Drag an image into the editor to upload it.")
+    body_html = models.TextField(editable=False, default="")
+    excerpt = models.TextField(
+        blank=True,
+        help_text="A sentence or two for lists and emails; left empty, it is taken "
+        "from the start of the body.",
+    )
+    summary = models.TextField(editable=False, default="")
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    featured_image = SafeImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_alt = models.CharField(
+        "featured image description",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A future time schedules the article: the public sees it from then on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    comments_open = models.BooleanField(default=True)
+    reviewed_by = models.ForeignKey(
+        "authors.Author",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_articles",
+        verbose_name="medically reviewed by",
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["slug"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+            ),
+        ]
+        permissions = [("publish_article", "Can publish or schedule articles")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200] or "article"
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.body_html = markdown_to_html(self.body)
+        self.word_count = len(html_to_text(self.body_html).split())
+        self.summary = self.excerpt.strip() or excerpt_from_html(self.body_html)
+        previous = None
+        if self.pk:
+            previous = (
+                Article.objects.filter(pk=self.pk).values("status", "published_at", "slug").first()
+            )
+        super().save(*args, **kwargs)
+        if previous:
+            self._keep_old_url(previous)
+
+    def get_absolute_url(self):
+        if self.status != self.Status.PUBLISHED or not self.published_at:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        return permalink(self.local_date, self.slug)
+
+    def clean(self):
+        errors = {}
+        if self.featured_image and not self.featured_image_alt.strip():
+            errors["featured_image_alt"] = (
+                "Describe the featured image for readers who can't see it."
+            )
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.published_at and self.slug:
+            clash = (
+                Article.objects.filter(
+                    slug=self.slug,
+                    published_at__date=timezone.localdate(self.published_at),
+                )
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            if clash:
+                errors["slug"] = "Another article on the same day already uses this slug."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def local_date(self):
+        return timezone.localtime(self.published_at).date() if self.published_at else None
+
+    @property
+    def reading_minutes(self):
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    def _keep_old_url(self, previous):
+        """A published article that moves keeps answering at its old address (301)."""
+        if previous["status"] != self.Status.PUBLISHED or not previous["published_at"]:
+            return
+        old_date = timezone.localtime(previous["published_at"]).date()
+        if (old_date, previous["slug"]) == (self.local_date, self.slug):
+            return
+        ArticleRedirect.objects.update_or_create(
+            date=old_date, slug=previous["slug"], defaults={"article": self}
+        )
+        # The article may be moving back to an address it once had.
+        if self.local_date:
+            ArticleRedirect.objects.filter(date=self.local_date, slug=self.slug).delete()
+
+    def neighbours(self):
+        """The previous and next public articles, in one query: (previous, next)."""
+        public = Article.objects.published()
+        before = public.filter(published_at__lt=self.published_at).order_by("-published_at")
+        after = public.filter(published_at__gt=self.published_at).order_by("published_at")
+        rows = list(
+            public.filter(
+                Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
+            ).only("title", "slug", "published_at", "status")
+        )
+        prev = next((a for a in rows if a.published_at < self.published_at), None)
+        nxt = next((a for a in rows if a.published_at > self.published_at), None)
+        return prev, nxt
+
+
+def permalink(date, slug):
+    return reverse(
+        "articles:detail",
+        kwargs={"year": date.year, "month": f"{date.month:02d}", "day": f"{date.day:02d}",
+                "slug": slug},
+    )  # fmt: skip
+
+
+class ArticleRedirect(models.Model):
+    """An address a published article had before its slug or date changed."""
+
+    date = models.DateField()
+    slug = models.SlugField(max_length=200)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_urls")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date", "slug"], name="one_redirect_per_old_url")
+        ]
+
+    def __str__(self):
+        return permalink(self.date, self.slug)
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Page(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100, unique=True, validators=[validate_slug_not_reserved],
+        help_text="The page answers at /<slug>/.",
+    )  # fmt: skip
+    body = MarkdownxField()
+    body_html = models.TextField(editable=False, default="")
+    is_published = models.BooleanField(default=True)
+    menu_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Pages appear in the header menu in this order."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu_order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = markdown_to_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})
+
+
+class SiteSettings(models.Model):
+    """The blog's name, tagline and sidebar, editable by staff: one row."""
+
+    name = models.CharField("blog name", max_length=100, default="The Back Story")
+    tagline = models.CharField(
+        max_length=200, blank=True, default="Plain answers about back and neck care"
+    )
+    featured_author = models.ForeignKey(
+        "authors.Author",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text='Whose "Follow me on X" link the sidebar shows.',
+    )
+    links = MarkdownxField(
+        "sidebar links",
+        blank=True,
+        help_text="Markdown, e.g. a list of links: - [Our practice](https://example.org/)",
+    )
+    links_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.links_html = markdown_to_html(self.links)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj = cls.objects.select_related("featured_author").filter(pk=1).first()
+        return obj or cls(pk=1)
+
+
+def categories_with_counts():
+    public = Article.objects.published().values("pk")
+    return Category.objects.annotate(
+        public_count=Count("articles", filter=Q(articles__in=public))
+    ).filter(public_count__gt=0)

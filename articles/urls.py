@@ -1,0 +1,50 @@
+from django.urls import path, register_converter
+
+from . import views
+
+app_name = "articles"
+
+
+class Year:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigits:
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(Year, "yyyy")
+register_converter(TwoDigits, "dd")
+
+
+def paginated(route, view, name):
+    """An archive at `route` and its further pages at `route`page/<n>/."""
+    return [
+        path(route, view, name=name),
+        path(f"{route}page/<int:page>/", view, name=name),
+    ]
+
+
+urlpatterns = [
+    *paginated("", views.HomeView.as_view(), "home"),
+    *paginated("category/<slug:slug>/", views.CategoryView.as_view(), "category"),
+    *paginated("tag/<slug:slug>/", views.TagView.as_view(), "tag"),
+    *paginated("author/<slug:slug>/", views.AuthorView.as_view(), "author"),
+    *paginated("<yyyy:year>/", views.DateArchiveView.as_view(), "year"),
+    *paginated("<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), "month"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="detail"),
+    path("preview/<int:pk>/", views.preview, name="preview"),
+    path("<slug:slug>/", views.page_detail, name="page"),
+]

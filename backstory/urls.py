@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from articles.views import healthz
+from images.views import markdown_upload
+from markup.views import markdown_preview
+
+admin.site.site_header = "The Back Story: staff"
+admin.site.site_title = "The Back Story staff"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    # markdownx's own endpoints accept anyone (and SVG); ours are staff-only and sanitised.
+    path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
+    path("markdownx/upload/", markdown_upload, name="markdownx_upload"),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+urlpatterns.append(path("", include("articles.urls")))

@@ -1,0 +1,87 @@
+"""Markdown to safe HTML: the one renderer for articles, pages, author bios and the editor preview.
+
+Render once on save, sanitise once: the stored HTML is what the page shows, so everything that
+reaches a reader passes through `markdown_to_html`.
+"""
+
+import re
+from html import unescape
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+}  # fmt: skip
+# No data:, javascript: or other schemes: images we generate are files under MEDIA_URL.
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+ALLOWED_CLASSES = {"a": {"headerlink"}, "div": {"codehilite"}, "span": set()}
+
+EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
+EXTENSION_CONFIGS = {
+    "toc": {
+        "permalink": "#",
+        "permalink_title": "Link to this section",
+        # Prefixed so an author's heading can never take the id of a part of the page.
+        "slugify": lambda value, separator: "h-" + _slug(value, separator),
+        "toc_depth": "2-4",
+    },
+}
+
+
+def _slug(value, separator):
+    value = re.sub(r"[^\w\s-]", "", unescape(value)).strip().lower()
+    return re.sub(r"[\s_-]+", separator, value)[:80] or "section"
+
+
+def sanitise(html):
+    """Strip everything outside the allow-list: scripts, event handlers, styles, bad URLs."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        allowed_classes=ALLOWED_CLASSES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def markdown_to_html(source):
+    """Render Markdown (raw HTML inside it included) and sanitise the result."""
+    html = markdown.markdown(
+        source or "",
+        extensions=EXTENSIONS,
+        extension_configs=EXTENSION_CONFIGS,
+        output_format="html",
+    )
+    return sanitise(html)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def html_to_text(html):
+    """Visible text of sanitised HTML (heading permalinks dropped), for excerpts and counts."""
+    html = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", html or "")
+    return _SPACE.sub(" ", unescape(_TAG.sub(" ", html))).strip()
+
+
+def excerpt_from_html(html, words=40):
+    parts = html_to_text(html).split(" ")
+    if len(parts) <= words:
+        return " ".join(parts)
+    return " ".join(parts[:words]).rstrip(",;:.") + "…"

@@ -1,0 +1,119 @@
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def article_form(author, category, **overrides):
+    data = {
+        "title": "My new article",
+        "slug": "my-new-article",
+        "body": "Some *text*.",
+        "excerpt": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "author": author.pk,
+        "category": category.pk,
+        "featured_image_alt": "",
+        "reviewed_by": "",
+        "last_reviewed": "",
+        "comments_open": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def writer(client, author_user):
+    author = AuthorFactory(user=author_user)
+    client.force_login(author_user)
+    return client, author
+
+
+def test_an_author_can_write_a_draft_and_mark_it_ready_for_review(writer, category):
+    client, author = writer
+    response = client.post("/admin/articles/article/add/", article_form(author, category))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="my-new-article")
+    assert article.status == Article.Status.DRAFT
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        article_form(author, category, status="review"),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+
+
+def test_an_author_cannot_publish(writer, category):
+    client, author = writer
+    response = client.post(
+        "/admin/articles/article/add/", article_form(author, category, status="published")
+    )
+    assert response.status_code == 200
+    assert not Article.objects.filter(status=Article.Status.PUBLISHED).exists()
+    draft = ArticleFactory(author=author, status=Article.Status.DRAFT, published_at=None)
+    response = client.post(
+        f"/admin/articles/article/{draft.pk}/change/",
+        article_form(author, category, status="published", slug=draft.slug),
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_an_author_sees_and_edits_only_their_own_articles(writer):
+    client, author = writer
+    mine = ArticleFactory(author=author, title="Mine")
+    theirs = ArticleFactory(title="Someone else's")
+    listing = client.get("/admin/articles/article/").content.decode()
+    assert "Mine" in listing and "Someone else" not in listing
+    assert client.get(f"/admin/articles/article/{theirs.pk}/change/").status_code == 302
+    assert client.get(f"/admin/articles/article/{mine.pk}/change/").status_code == 200
+
+
+def test_an_editor_publishes_and_schedules(editor_client):
+    author, category = AuthorFactory(), CategoryFactory()
+    when = timezone.localtime() + timezone.timedelta(days=2)
+    response = editor_client.post(
+        "/admin/articles/article/add/",
+        article_form(
+            author,
+            category,
+            status="published",
+            published_at_0=when.strftime("%Y-%m-%d"),
+            published_at_1=when.strftime("%H:%M:%S"),
+        ),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.is_scheduled
+    assert "Scheduled" in editor_client.get(response["Location"]).content.decode()
+
+
+def test_a_featured_image_needs_a_description(editor_client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (50, 50)).save(buffer, "JPEG")
+    data = article_form(AuthorFactory(), CategoryFactory())
+    data["featured_image"] = SimpleUploadedFile("x.jpg", buffer.getvalue(), "image/jpeg")
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "Describe the featured image" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_reserved_page_slug_is_refused_in_the_admin(editor_client):
+    response = editor_client.post(
+        "/admin/articles/page/add/",
+        {"title": "Feed", "slug": "feed", "body": "x", "is_published": "on", "menu_order": 0},
+    )
+    assert response.status_code == 200
+    assert "reserved" in response.content.decode()

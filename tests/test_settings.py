@@ -1,0 +1,36 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.contrib.sites.models import Site
+
+BASE = settings.BASE_DIR
+
+
+def run_django(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=BASE,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "backstory.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_start_up_without_a_secret_key_fails_with_a_clear_message():
+    result = run_django(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_start_up_with_a_secret_key_or_in_debug_works():
+    assert run_django(DEBUG="0", SECRET_KEY="x" * 50).stdout.strip() == "started"
+    assert run_django(DEBUG="1").stdout.strip() == "started"
+
+
+def test_sites_framework_domain_follows_site_url(db):
+    assert Site.objects.get_current().domain == settings.SITE_DOMAIN

@@ -149,7 +149,9 @@ class Article(models.Model):
         help_text="A future time schedules the article: the public sees it from then on.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(
+        "last updated", editable=False, help_text="When the text last changed."
+    )
     comments_open = models.BooleanField(default=True)
     reviewed_by = models.ForeignKey(
         "authors.Author",
@@ -192,8 +194,16 @@ class Article(models.Model):
         previous = None
         if self.pk:
             previous = (
-                Article.objects.filter(pk=self.pk).values("status", "published_at", "slug").first()
+                Article.objects.filter(pk=self.pk)
+                .values("status", "published_at", "slug", "title", "body", "excerpt")
+                .first()
             )
+        # "Updated" means the words changed, not that someone pressed save.
+        now = timezone.now()
+        if previous is None:
+            self.updated_at = self.updated_at or min(self.published_at or now, now)
+        elif any(previous[f] != getattr(self, f) for f in ("title", "body", "excerpt")):
+            self.updated_at = now
         super().save(*args, **kwargs)
         if previous:
             self._keep_old_url(previous)
@@ -262,15 +272,20 @@ class Article(models.Model):
     def neighbours(self):
         """The previous and next public articles, in one query: (previous, next)."""
         public = Article.objects.published()
-        before = public.filter(published_at__lt=self.published_at).order_by("-published_at")
-        after = public.filter(published_at__gt=self.published_at).order_by("published_at")
+        at = self.published_at
+        before = public.filter(
+            Q(published_at__lt=at) | Q(published_at=at, pk__lt=self.pk)
+        ).order_by("-published_at", "-pk")
+        after = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=self.pk)).order_by(
+            "published_at", "pk"
+        )
         rows = list(
             public.filter(
                 Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
             ).only("title", "slug", "published_at", "status")
         )
-        prev = next((a for a in rows if a.published_at < self.published_at), None)
-        nxt = next((a for a in rows if a.published_at > self.published_at), None)
+        prev = next((a for a in rows if (a.published_at, a.pk) < (at, self.pk)), None)
+        nxt = next((a for a in rows if (a.published_at, a.pk) > (at, self.pk)), None)
         return prev, nxt
 
 

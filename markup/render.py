@@ -80,8 +80,13 @@ def html_to_text(html):
     return _SPACE.sub(" ", unescape(_TAG.sub(" ", html))).strip()
 
 
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
 def excerpt_from_html(html, words=40):
-    parts = html_to_text(html).split(" ")
+    """The opening words of the body's paragraphs (headings and lists would read as run-ons)."""
+    paragraphs = " ".join(_PARAGRAPH.findall(html or "")) or html
+    parts = html_to_text(paragraphs).split(" ")
     if len(parts) <= words:
         return " ".join(parts)
     return " ".join(parts[:words]).rstrip(",;:.") + "…"

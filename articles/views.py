@@ -1,0 +1,174 @@
+import datetime
+import re
+
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import ListView
+
+from authors.models import Author
+
+from .models import Article, ArticleRedirect, Category, Page, Tag
+
+PER_PAGE = 10
+# The "page/<n>/" that ends the address of an archive's further pages.
+PAGE_SUFFIX = re.compile(r"(?<=/)page/\d+/$")
+
+
+class ArticleListView(ListView):
+    """Published articles, newest first, 10 a page at /…/page/<n>/."""
+
+    paginate_by = PER_PAGE
+    page_kwarg = "page"
+    allow_empty = True
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The archive's first page; its page n answers at page_base + "page/n/".
+        context["page_base"] = PAGE_SUFFIX.sub("", self.request.path)
+        return context
+
+
+class HomeView(ArticleListView):
+    def get(self, request, *args, **kwargs):
+        self.query = request.GET.get("s")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        articles = super().get_queryset()
+        if self.query is not None:
+            return articles.search(self.query[:200])
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.query is not None:
+            context["search_query"] = self.query[:200]
+            context["archive_title"] = f"Search results for “{self.query[:80]}”"
+        return context
+
+
+class CategoryView(ArticleListView):
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            archive_title=f"Category: {self.category.name}",
+            archive_description=self.category.description,
+            archive_object=self.category,
+            **kwargs,
+        )
+
+
+class TagView(ArticleListView):
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            archive_title=f"Tag: {self.tag.name}", archive_object=self.tag, **kwargs
+        )
+
+
+class AuthorView(ArticleListView):
+    template_name = "authors/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            author=self.author, archive_title=self.author.byline, **kwargs
+        )
+
+
+class DateArchiveView(ArticleListView):
+    def get_queryset(self):
+        year = self.kwargs["year"]
+        month = self.kwargs.get("month")
+        if month is not None and not 1 <= month <= 12:
+            raise Http404("No such month.")
+        self.date = datetime.date(year, month or 1, 1)
+        articles = super().get_queryset().filter(published_at__year=year)
+        if month:
+            articles = articles.filter(published_at__month=month)
+        return articles
+
+    def get_context_data(self, **kwargs):
+        label = self.date.strftime("%B %Y") if "month" in self.kwargs else str(self.date.year)
+        return super().get_context_data(archive_title=f"Archives: {label}", **kwargs)
+
+
+def article_detail(request, year, month, day, slug):
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("No such date.") from None
+    articles = Article.objects.visible_to(request.user).select_related(
+        "author", "category", "reviewed_by"
+    )
+    article = articles.filter(
+        slug=slug, published_at__date=date, status=Article.Status.PUBLISHED
+    ).first()
+    if article is None:
+        old = ArticleRedirect.objects.select_related("article").filter(date=date, slug=slug).first()
+        if old and articles.filter(pk=old.article_id, status=Article.Status.PUBLISHED).exists():
+            return redirect(old.article, permanent=True)
+        raise Http404("No article at this address.")
+    return render_article(request, article)
+
+
+def render_article(request, article):
+    previous, following = article.neighbours() if article.is_public else (None, None)
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "tags": list(article.tags.all()),
+            "previous_article": previous,
+            "next_article": following,
+        },
+    )
+    if not article.is_public:
+        # Staff preview: never kept by a browser or a shared cache.
+        add_never_cache_headers(response)
+    return response
+
+
+def preview(request, pk):
+    # The public gets a plain 404, not a login page that would reveal a draft exists.
+    if not (request.user.is_staff and request.user.has_perm("articles.view_article")):
+        raise Http404("No article at this address.")
+    article = get_object_or_404(
+        Article.objects.select_related("author", "category", "reviewed_by"), pk=pk
+    )
+    if article.status == Article.Status.PUBLISHED:
+        # Scheduled and published articles preview at their own (future) address.
+        return redirect(article)
+    return render_article(request, article)
+
+
+def page_detail(request, slug):
+    page = get_object_or_404(Page.objects.published(), slug=slug)
+    return render(request, "articles/page_detail.html", {"page": page})
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

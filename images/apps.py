@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ImagesConfig(AppConfig):
-    name = "images"
-    verbose_name = "Images"

@@ -68,8 +68,12 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks",
     "django_tasks_db",
+    "django_comments_xtd",
+    "django_comments",
     "authors",
     "articles",
+    # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +211,34 @@ MARKDOWN_PREVIEW_MAX_CHARS = 100_000
 
 # Without the shipped nginx in front, Django serves uploaded media itself.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+
+# Comments: django-comments-xtd's threading with our own model, form, mail and moderation.
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "comments.models.Comment"
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+# Replies nest to this depth, top-level comments being depth 1 (WordPress's default is 5).
+COMMENTS_MAX_DEPTH = int(env("COMMENTS_MAX_DEPTH", "3"))
+COMMENTS_XTD_MAX_THREAD_LEVEL = COMMENTS_MAX_DEPTH - 1
+# Our receivers confirm and notify; xtd's own (pickled links, threads) stay off.
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_SEND_HTML_EMAIL = True
+# Not COMMENT_MAX_LENGTH: django-contrib-comments bakes that into its migrations.
+COMMENTS_MAX_CHARS = 5000
+# Close comments this many days after publication (unset: never close automatically).
+COMMENTS_CLOSE_AFTER_DAYS = int(env("COMMENTS_CLOSE_AFTER_DAYS", "0")) or None
+# Held for moderation: more links than this, or any blocked word.
+COMMENTS_MAX_LINKS = 2
+COMMENTS_BLOCKED_WORDS = env_list(
+    "COMMENTS_BLOCKED_WORDS", "viagra,cialis,casino,crypto giveaway,payday loan"
+)
+# A human needs a few seconds to write; the form itself stays valid for a week (cached pages).
+COMMENTS_MIN_SECONDS = int(env("COMMENTS_MIN_SECONDS", "3"))
+COMMENTS_FORM_MAX_AGE = 7 * 24 * 3600
+COMMENTS_CONFIRM_MAX_AGE = 3 * 24 * 3600
+# Posts allowed per client IP and per email address in each window.
+COMMENTS_RATE_LIMIT = int(env("COMMENTS_RATE_LIMIT", "5"))
+COMMENTS_RATE_WINDOW = 60
 
 LOGIN_URL = "admin:login"
 

@@ -250,10 +250,11 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
-# Site chrome: settings, menu pages, categories, recent articles. Listing: count and one page.
-HOME_QUERIES = 6
-# Chrome (4) + the article + its tags + previous/next in one query.
-ARTICLE_QUERIES = 7
+# Site chrome: settings, menu pages, categories, recent articles. Listing: count, one page,
+# comment counts and like counts for the page.
+HOME_QUERIES = 8
+# Chrome (4) + the article + its tags + previous/next in one query + comment tree + likes.
+ARTICLE_QUERIES = 9
 
 
 def test_reserved_slugs_are_refused_with_a_clear_message():

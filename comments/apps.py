@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "comments"
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+        from django_comments.signals import comment_was_posted
+        from django_comments_xtd import views as xtd_views
+        from django_comments_xtd.models import TmpXtdComment, publish_or_unpublish_on_pre_save
+
+        from .views import on_comment_posted
+
+        # xtd saves a posted comment only in its own receiver, which mails the whole comment as
+        # a signed pickle in a never-expiring GET link. Ours saves it and mails opaque tokens.
+        comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
+        comment_was_posted.connect(on_comment_posted, sender=TmpXtdComment)
+        # xtd copies a parent's visibility onto all replies (approving a held parent would
+        # publish held replies); Comment.set_status recomputes visibility instead.
+        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender="comments.Comment")

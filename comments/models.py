@@ -1,0 +1,175 @@
+import hashlib
+import re
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from .text import render_comment
+
+
+def email_digest(address):
+    """A keyed hash of a normalised address: compares addresses without storing or showing them."""
+    key = hashlib.sha256(f"{settings.SECRET_KEY}:comments-email".encode()).digest()
+    normalised = address.strip().lower().encode()
+    return hashlib.blake2b(normalised, key=key, digest_size=16).hexdigest()
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        """What readers see: approved, with every ancestor approved (kept in `is_public`)."""
+        return self.filter(is_public=True, is_removed=False)
+
+    def for_article(self, article):
+        return self.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_pk=str(article.pk),
+        )
+
+
+class Comment(XtdComment):
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Unconfirmed (email not confirmed)"
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    xtdcomment_ptr = models.OneToOneField(
+        XtdComment,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        # The default accessor, "comment", would clash with the comment text field.
+        related_name="backstory_comment",
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.UNCONFIRMED, db_index=True
+    )
+    text_html = models.TextField(editable=False, default="")
+    hold_reason = models.CharField(max_length=200, blank=True)
+    # Single-use confirmation: only a hash of the mailed token is kept.
+    confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    confirm_sent_at = models.DateTimeField(null=True, blank=True)
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress comment id", null=True, blank=True, unique=True
+    )
+
+    # A plain manager: xtd's always joins users and content types, which few queries here need.
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["thread_id", "order"]
+        verbose_name = "comment"
+        verbose_name_plural = "comments"
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_comment(self.comment)
+        # is_public is derived: own status approved and (for replies) the parent visible.
+        # New comments are never visible before they are checked, so this holds for them too.
+        if self.status != self.Status.APPROVED:
+            self.is_public = False
+        self.is_removed = self.status == self.Status.REMOVED
+        super().save(*args, **kwargs)
+
+    @property
+    def depth(self):
+        return self.level + 1
+
+    @property
+    def anchor(self):
+        return f"c{self.pk}"
+
+    @property
+    def initials(self):
+        words = re.findall(r"\w+", self.name or "")
+        return ("".join(w[0] for w in words[:2]) or "?").upper()
+
+    @property
+    def avatar_hue(self):
+        # A colour from the name, never from the email address.
+        digest = hashlib.md5((self.name or "").encode(), usedforsecurity=False).digest()
+        return digest[0] * 360 // 256
+
+    def set_status(self, status):
+        """Change the status and recompute who in this thread is visible."""
+        with transaction.atomic():
+            self.status = status
+            self.save()
+            refresh_thread_visibility(self.thread_id)
+            self.refresh_from_db(fields=["is_public"])
+
+
+def refresh_thread_visibility(thread_id):
+    """A comment is public only if it and every ancestor are approved.
+
+    xtd's own pre-save hook copies a parent's visibility onto all its replies (so approving a
+    held parent would publish held replies); it is disconnected and this replaces it.
+    """
+    comments = list(
+        Comment.objects.filter(thread_id=thread_id)
+        .only("pk", "parent_id", "status", "is_public", "level")
+        .order_by("level", "order")
+    )
+    visible = {}
+    changed = []
+    for comment in comments:
+        own = comment.status == Comment.Status.APPROVED
+        parent_ok = comment.parent_id == comment.pk or visible.get(comment.parent_id, False)
+        visible[comment.pk] = own and parent_ok
+        if comment.is_public != visible[comment.pk]:
+            comment.is_public = visible[comment.pk]
+            changed.append(comment)
+    if changed:
+        Comment.objects.bulk_update(changed, ["is_public"])
+    return changed
+
+
+class Like(models.Model):
+    """One like per reader: a logged-in user, or a browser (its signed cookie's random id)."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    reader = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"],
+                condition=models.Q(user__isnull=False),
+                name="one_like_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "reader"],
+                condition=~models.Q(reader=""),
+                name="one_like_per_browser",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(reader=""),
+                name="like_has_a_reader",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Like of {self.article_id}"
+
+
+class RateLimitHit(models.Model):
+    """Database-backed request counter for rate limits when no Redis is configured."""
+
+    key = models.CharField(max_length=120)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="one_counter_per_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key}@{self.window}: {self.count}"

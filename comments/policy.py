@@ -1,0 +1,119 @@
+"""What happens to a comment: open or closed, confirmed or not, held or approved."""
+
+import datetime
+import hashlib
+import secrets
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .text import count_links
+
+
+def comments_open(article):
+    if not article.comments_open:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days and article.published_at:
+        return timezone.now() < article.published_at + datetime.timedelta(days=days)
+    return True
+
+
+def hold_reason(comment):
+    """Why a comment must wait for staff whatever its writer's history, or ''."""
+    if count_links(comment.comment) > settings.COMMENTS_MAX_LINKS:
+        return f"more than {settings.COMMENTS_MAX_LINKS} links"
+    text = f"{comment.name} {comment.url} {comment.comment}".lower()
+    for word in settings.COMMENTS_BLOCKED_WORDS:
+        if word in text:
+            return "a blocked word"
+    return ""
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_confirm_token(comment):
+    """A fresh single-use token; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    comment.confirm_token_hash = hash_token(token)
+    comment.confirm_sent_at = timezone.now()
+    comment.save(update_fields=["confirm_token_hash", "confirm_sent_at"])
+    return token
+
+
+def find_by_confirm_token(token):
+    from .models import Comment
+
+    if not token or len(token) > 100:
+        return None
+    comment = Comment.objects.filter(
+        confirm_token_hash=hash_token(token), status=Comment.Status.UNCONFIRMED
+    ).first()
+    if comment is None or comment.confirm_sent_at is None:
+        return None
+    age = (timezone.now() - comment.confirm_sent_at).total_seconds()
+    return comment if age <= settings.COMMENTS_CONFIRM_MAX_AGE else None
+
+
+def on_commit(task, *args):
+    transaction.on_commit(partial(task.enqueue, *args))
+
+
+def accept_new_comment(comment, confirmed_address):
+    """Decide a freshly saved comment's fate; queue the mail that follows from it."""
+    from . import tasks
+    from .models import Comment
+
+    if comment.user_id and comment.user.is_staff:
+        comment.set_status(Comment.Status.APPROVED)
+        on_commit(tasks.notify_followers, comment.pk)
+    elif confirmed_address:
+        address_confirmed(comment)
+    else:
+        on_commit(tasks.send_confirmation, comment.pk)
+
+
+def address_confirmed(comment):
+    """The writer proved the address: approve, or hold for staff as the policy says."""
+    from . import tasks
+    from .models import Comment
+
+    reason = hold_reason(comment)
+    if not reason and not has_approved_comment(comment):
+        reason = "first comment from this address"
+    comment.confirm_token_hash = ""
+    comment.hold_reason = reason
+    comment.save(update_fields=["confirm_token_hash", "hold_reason"])
+    if reason:
+        comment.set_status(Comment.Status.PENDING)
+        on_commit(tasks.notify_moderators, comment.pk)
+    else:
+        comment.set_status(Comment.Status.APPROVED)
+        on_commit(tasks.notify_followers, comment.pk)
+
+
+def has_approved_comment(comment):
+    from .models import Comment
+
+    return (
+        Comment.objects.filter(
+            user_email__iexact=comment.user_email, status=Comment.Status.APPROVED
+        )
+        .exclude(pk=comment.pk)
+        .exists()
+    )
+
+
+def approve(comment):
+    """Staff approval: publish it (and any approved replies beneath) and tell the followers."""
+    from . import tasks
+    from .models import Comment
+
+    was_public = comment.is_public
+    comment.set_status(Comment.Status.APPROVED)
+    if comment.is_public and not was_public:
+        on_commit(tasks.notify_followers, comment.pk)

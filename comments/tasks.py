@@ -1,0 +1,191 @@
+"""Comment mail, sent by the task worker after the request's transaction commits.
+
+Every task re-reads the comment and re-checks that the mail still makes sense, because it may run
+minutes later (a retry) or after staff changed something.
+"""
+
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from .text import excerpt
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+MUTE_SALT = "comments.mute"
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def mute_token(comment):
+    # Signed JSON naming one comment (never its address); mute links never expire.
+    return signing.dumps({"c": comment.pk}, salt=MUTE_SALT, compress=True)
+
+
+def comment_for_mute_token(token):
+    from .models import Comment
+
+    try:
+        data = signing.loads(token, salt=MUTE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        return None
+    return Comment.objects.filter(pk=data["c"]).first()
+
+
+def build_mail(template, context, to, headers=None):
+    context = {"site_url": settings.SITE_URL, "blog_name": "The Back Story", **context}
+    subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"email/{template}.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        headers=headers or {},
+    )
+    message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
+    return message
+
+
+def is_temporary(error):
+    """A refused recipient (5xx) is final; anything else at the relay may pass later."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return any(code < 500 for code, _msg in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPException, OSError))
+
+
+def send_all(messages, retry, attempt, *args):
+    """Send over one connection; on a temporary failure, enqueue the task again later."""
+    if not messages:
+        return 0
+    try:
+        with get_connection(fail_silently=False) as connection:
+            return connection.send_messages(messages)
+    except Exception as error:
+        if not is_temporary(error):
+            logger.warning("Comment mail refused for good: %s", error)
+            return 0
+        if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
+            logger.error("Comment mail failed after %s attempts: %s", attempt, error)
+            raise
+        delay = datetime.timedelta(minutes=2 ** (attempt - 1))
+        retry.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1)
+        logger.warning("Comment mail failed (%s); retrying in %s", error, delay)
+        return 0
+
+
+@task()
+def send_confirmation(comment_id, attempt=1):
+    from .models import Comment
+    from .policy import new_confirm_token
+
+    comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.UNCONFIRMED).first()
+    if comment is None or not comment.user_email:
+        return 0
+    token = new_confirm_token(comment)
+    article = comment.content_object
+    message = build_mail(
+        "comment_confirm",
+        {
+            "comment": comment,
+            "article": article,
+            "article_url": absolute(article.get_absolute_url()),
+            "confirm_url": absolute(reverse("comments-confirm", args=[token])),
+            "excerpt": excerpt(comment.comment),
+            "days": settings.COMMENTS_CONFIRM_MAX_AGE // 86400,
+        },
+        comment.user_email,
+    )
+    return send_all([message], send_confirmation, attempt, comment_id)
+
+
+@task()
+def notify_followers(comment_id, attempt=1):
+    """Tell everyone following this article's comments about a newly visible comment."""
+    from .models import Comment
+
+    comment = Comment.objects.filter(pk=comment_id, is_public=True).first()
+    if comment is None:
+        return 0
+    article = comment.content_object
+    writer = (comment.user_email or "").lower()
+    followers = {}
+    candidates = (
+        Comment.objects.for_article(article)
+        .filter(
+            followup=True,
+            status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+            submit_date__lte=comment.submit_date,
+        )
+        .exclude(pk=comment.pk)
+        .order_by("-submit_date")
+    )
+    for follower in candidates:
+        address = (follower.user_email or "").lower()
+        if address and address != writer and address not in followers:
+            followers[address] = follower
+    messages = []
+    for address, follower in followers.items():
+        mute_url = absolute(reverse("comments-mute", args=[mute_token(follower)]))
+        messages.append(
+            build_mail(
+                "comment_followup",
+                {
+                    "comment": comment,
+                    "follower": follower,
+                    "article": article,
+                    "comment_url": absolute(article.get_absolute_url()) + f"#{comment.anchor}",
+                    "excerpt": excerpt(comment.comment),
+                    "mute_url": mute_url,
+                },
+                address,
+                headers={
+                    "List-Unsubscribe": f"<{mute_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
+        )
+    return send_all(messages, notify_followers, attempt, comment_id)
+
+
+@task()
+def notify_moderators(comment_id, attempt=1):
+    from .models import Comment
+
+    comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING).first()
+    if comment is None:
+        return 0
+    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    recipients = sorted({u.email for u in staff if u.has_perm("comments.change_comment")})
+    article = comment.content_object
+    review_url = absolute(reverse("admin:comments_comment_change", args=[comment.pk]))
+    messages = [
+        build_mail(
+            "comment_moderation",
+            {
+                "comment": comment,
+                "article": article,
+                "review_url": review_url,
+                "queue_url": absolute(reverse("admin:comments_comment_changelist"))
+                + "?status__exact=pending",
+                "excerpt": excerpt(comment.comment, 500),
+            },
+            address,
+        )
+        for address in recipients
+    ]
+    return send_all(messages, notify_moderators, attempt, comment_id)

@@ -1,0 +1,23 @@
+"""Comment and like URLs (contract: /comments/post/, /comments/reply/<id>/, confirm, mute, like).
+
+Not namespaced: django-comments and xtd reverse these names themselves. Only xtd's post and
+reply views are routed; its confirm/, mute/ and api/ URLs (pickled, GET-acting) are not.
+"""
+
+from django.urls import path, re_path
+
+from . import views
+
+ARTICLE = r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/"
+
+urlpatterns = [
+    path("comments/post/", views.post, name="comments-post-comment"),
+    path("comments/posted/", views.posted, name="comments-comment-done"),
+    # xtd's reply view reverses this name for its default "next" (our form sends none).
+    path("comments/posted/", views.posted, name="comments-xtd-sent"),
+    path("comments/reply/<int:cid>/", views.reply, name="comments-xtd-reply"),
+    path("comments/confirm/<str:token>/", views.confirm, name="comments-confirm"),
+    path("comments/mute/<str:token>/", views.mute, name="comments-mute"),
+    re_path(ARTICLE + r"like/$", views.like, name="article-like"),
+    re_path(ARTICLE + r"unlike/$", views.like, {"undo": True}, name="article-unlike"),
+]

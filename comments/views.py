@@ -1,0 +1,221 @@
+import datetime
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import get_random_string
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_comments.views.comments import post_comment
+from django_comments_xtd.views import reply as xtd_reply
+
+from articles.models import Article
+
+from . import policy
+from .models import Comment, Like, email_digest
+from .security import client_ip, same_origin, too_many
+from .tasks import comment_for_mute_token
+
+CONFIRMED_COOKIE = "bs_confirmed"
+CONFIRMED_SALT = "comments.confirmed-addresses"
+READER_COOKIE = "bs_reader"
+READER_SALT = "comments.reader"
+DONE_SALT = "comments.posted"
+YEAR = 365 * 24 * 3600
+
+
+def refuse(request, status, title, message):
+    return render(
+        request, "comments/refused.html", {"title": title, "message": message}, status=status
+    )
+
+
+def confirmed_digests(request):
+    """Addresses this browser has confirmed, as keyed hashes, from a signed cookie."""
+    value = request.get_signed_cookie(
+        CONFIRMED_COOKIE, default="", salt=CONFIRMED_SALT, max_age=YEAR
+    )
+    return set(filter(None, value.split(":")))
+
+
+@csrf_exempt
+@require_POST
+def post(request):
+    """Checks that xtd's post view lacks, then xtd's view itself (which our receiver completes)."""
+    if not same_origin(request):
+        return refuse(
+            request, 403, "Comment not sent", "Comments can only be posted from this site's pages."
+        )
+    if request.POST.get("content_type") != "articles.article":
+        return refuse(request, 400, "Comment not sent", "Comments are for articles only.")
+    if request.POST.get("honeypot"):
+        return refuse(request, 400, "Comment not sent", "This comment looked automated.")
+    try:
+        age = time.time() - int(request.POST.get("timestamp", "0"))
+    except ValueError:
+        age = 0
+    if age < settings.COMMENTS_MIN_SECONDS:
+        return refuse(
+            request,
+            400,
+            "Comment not sent",
+            "That was quicker than anyone can write: wait a few seconds and send it again.",
+        )
+    limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
+    address = request.POST.get("email", "").strip().lower()
+    if too_many(f"c:ip:{client_ip(request)}", limit, window) or (
+        address and too_many(f"c:em:{email_digest(address)}", limit, window)
+    ):
+        response = refuse(
+            request,
+            429,
+            "Slow down, please",
+            f"You have sent more than {limit} comments in a minute. Wait a minute and try again.",
+        )
+        response["Retry-After"] = str(window)
+        return response
+    # Our Origin check replaces the CSRF token, which a cached page cannot carry per reader.
+    request.csrf_processing_done = True
+    request.confirmed_digests = confirmed_digests(request)
+    with transaction.atomic():
+        return post_comment(request)
+
+
+def reply(request, cid):
+    """xtd's reply page, for visible comments on open articles only (it would show any)."""
+    comment = get_object_or_404(Comment.objects.visible(), pk=cid)
+    article = comment.content_object
+    if not (article and article.is_public and policy.comments_open(article)):
+        raise Http404("Replies are closed.")
+    if comment.depth >= settings.COMMENTS_MAX_DEPTH:
+        return refuse(
+            request,
+            403,
+            "No deeper replies",
+            f"Replies nest only {settings.COMMENTS_MAX_DEPTH} levels deep; reply to an earlier "
+            "comment in this conversation instead.",
+        )
+    return xtd_reply(request, cid)
+
+
+def on_comment_posted(sender, comment, request, **kwargs):
+    """Save the comment xtd's view built; replaces xtd's receiver (pickled links, no expiry)."""
+    skip = {"content_object", "xtd_comment", "is_public", "is_removed"}
+    data = {k: v for k, v in comment.items() if k not in skip}
+    saved = Comment(**data, status=Comment.Status.UNCONFIRMED, is_public=False)
+    saved.ip_address = client_ip(request) or None
+    saved.save()
+    digests = getattr(request, "confirmed_digests", set())
+    policy.accept_new_comment(saved, email_digest(saved.user_email) in digests)
+    # xtd's view redirects to ?c=<pk>: make it a signed reference that only this poster holds.
+    comment.xtd_comment = type("Ref", (), {"pk": signing.dumps(saved.pk, salt=DONE_SALT)})
+
+
+def posted(request):
+    """Where a poster lands: their comment, or what it is waiting for."""
+    try:
+        pk = signing.loads(request.GET.get("c", ""), salt=DONE_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        raise Http404("Unknown comment.") from None
+    comment = get_object_or_404(Comment, pk=pk)
+    if comment.is_public:
+        return HttpResponseRedirect(comment_url(comment))
+    article = comment.content_object
+    response = render(request, "comments/posted.html", {"comment": comment, "article": article})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def comment_url(comment):
+    return comment.content_object.get_absolute_url() + f"#{comment.anchor}"
+
+
+def confirm(request, token):
+    comment = policy.find_by_confirm_token(token)
+    if comment is None:
+        return render(request, "comments/confirm_invalid.html", status=404)
+    if request.method != "POST":
+        # A GET never acts: mail scanners open links too.
+        return render(request, "comments/confirm.html", {"comment": comment})
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.status != Comment.Status.UNCONFIRMED:
+            return render(request, "comments/confirm_invalid.html", status=404)
+        policy.address_confirmed(comment)
+    if comment.is_public:
+        response = HttpResponseRedirect(comment_url(comment))
+    else:
+        response = render(
+            request, "comments/posted.html", {"comment": comment, "article": comment.content_object}
+        )
+    digests = confirmed_digests(request) | {email_digest(comment.user_email)}
+    response.set_signed_cookie(
+        CONFIRMED_COOKIE,
+        ":".join(sorted(digests)[-20:]),
+        salt=CONFIRMED_SALT,
+        max_age=YEAR,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@csrf_exempt
+def mute(request, token):
+    """Stop follow-up mail for one article's comments. The token is the authority (RFC 8058)."""
+    comment = comment_for_mute_token(token)
+    if comment is None:
+        raise Http404("Unknown link.")
+    article = comment.content_object
+    if request.method != "POST":
+        return render(request, "comments/mute.html", {"article": article})
+    Comment.objects.for_article(article).filter(user_email__iexact=comment.user_email).update(
+        followup=False
+    )
+    return render(request, "comments/mute.html", {"article": article, "muted": True})
+
+
+def article_for(year, month, day, slug):
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("No such date.") from None
+    return get_object_or_404(Article.objects.published(), slug=slug, published_at__date=date)
+
+
+@csrf_exempt
+@require_POST
+def like(request, year, month, day, slug, undo=False):
+    article = article_for(int(year), int(month), int(day), slug)
+    if not same_origin(request):
+        return refuse(request, 403, "Not counted", "Likes can only be sent from this site's pages.")
+    reader = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT, max_age=YEAR)
+    new_reader = not reader and not request.user.is_authenticated
+    if new_reader:
+        reader = get_random_string(32)
+    who = {"user": request.user} if request.user.is_authenticated else {"reader": reader}
+    if undo:
+        Like.objects.filter(article=article, **who).delete()
+    else:
+        try:
+            with transaction.atomic():
+                Like.objects.get_or_create(article=article, **who)
+        except IntegrityError:
+            pass  # the same reader's concurrent like won: nothing changes
+    count = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"likes": count, "liked": not undo})
+    else:
+        response = redirect(article.get_absolute_url() + "#likes")
+    if new_reader:
+        response.set_signed_cookie(
+            READER_COOKIE, reader, salt=READER_SALT, max_age=YEAR, httponly=True,
+            samesite="Lax", secure=request.is_secure(),
+        )  # fmt: skip
+    return response

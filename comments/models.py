@@ -84,13 +84,13 @@ class Comment(XtdComment):
 
     @property
     def initials(self):
-        words = re.findall(r"\w+", self.name or "")
+        words = re.findall(r"\w+", self.user_name or "")
         return ("".join(w[0] for w in words[:2]) or "?").upper()
 
     @property
     def avatar_hue(self):
         # A colour from the name, never from the email address.
-        digest = hashlib.md5((self.name or "").encode(), usedforsecurity=False).digest()
+        digest = hashlib.md5((self.user_name or "").encode(), usedforsecurity=False).digest()
         return digest[0] * 360 // 256
 
     def set_status(self, status):

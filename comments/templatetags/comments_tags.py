@@ -5,61 +5,29 @@ from django.db.models import Count
 from ..forms import CommentForm
 from ..models import Comment, Like
 from ..policy import comments_open
+from ..render import render_tree, visible_comments
 from ..views import READER_COOKIE, READER_SALT, YEAR
 
 register = template.Library()
 
 
-def comment_tree(article):
-    """The visible comments of an article in one query, in thread order, ready for one loop.
-
-    Each node says how many levels to close after it, so the template renders the nested lists
-    without recursion or an include per comment.
-    """
-    comments = list(
-        Comment.objects.for_article(article)
-        .visible()
-        .select_related("user")
-        .order_by("thread_id", "order")
-    )
-    nodes = []
-    for index, comment in enumerate(comments):
-        following = comments[index + 1].level if index + 1 < len(comments) else 0
-        nodes.append(
-            {
-                "c": comment,
-                "has_children": following > comment.level,
-                "closes": range(max(0, comment.level - following)),
-                "badge": badge(comment, article),
-            }
-        )
-    return nodes
-
-
-def badge(comment, article):
-    if not comment.user_id:
-        return ""
-    if comment.user_id == article.author.user_id:
-        return "Author"
-    return "Practice team" if comment.user.is_staff else ""
-
-
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context, article):
     request = context["request"]
-    nodes = comment_tree(article)
+    comments = visible_comments(article)
+    replies_open = comments_open(article)
+    max_level = settings.COMMENTS_MAX_DEPTH - 1
     likes = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
     return {
         "request": request,
         "user": request.user,
         "article": article,
-        "nodes": nodes,
-        "count": len(nodes),
+        "comment_list": render_tree(comments, article.author.user_id, replies_open, max_level),
+        "count": len(comments),
         "likes": likes,
         "liked": reader_liked(request, article),
-        "open": comments_open(article),
+        "open": replies_open,
         "form": CommentForm(article),
-        "max_level": settings.COMMENTS_MAX_DEPTH - 1,
     }
 
 

@@ -1,0 +1,74 @@
+import socket
+import subprocess
+import sys
+
+import pytest
+from django.test import RequestFactory
+
+from comments.security import client_ip, same_origin, too_many
+
+pytestmark = pytest.mark.django_db
+
+
+def redis_available():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_client_ip_ignores_forwarded_for_without_trusted_proxies(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.9"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # A client may prepend anything; the entry our one proxy appended is the last one.
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7"
+    )
+    assert client_ip(request) == "198.51.100.7"
+
+
+def test_same_origin_accepts_the_site_and_refuses_others():
+    factory = RequestFactory()
+    assert same_origin(factory.post("/", HTTP_ORIGIN="http://testserver"))
+    assert same_origin(factory.post("/", HTTP_REFERER="http://testserver/2026/01/01/x/"))
+    assert not same_origin(factory.post("/", HTTP_ORIGIN="https://evil.example"))
+    assert not same_origin(factory.post("/", HTTP_ORIGIN="null"))
+    assert not same_origin(factory.post("/"))
+
+
+def test_the_database_counter_is_shared_between_processes(settings, tmp_path):
+    """Two separate processes count against one limit (the local-memory cache would not)."""
+    assert not settings.REDIS_URL
+    assert [too_many("test-key", 3, 60) for _ in range(2)] == [False, False]
+    from comments.models import RateLimitHit
+
+    assert RateLimitHit.objects.get(key="test-key").count == 2
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_the_redis_counter_is_shared_between_processes(settings):
+    url = "redis://127.0.0.1:6379/15"
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='backstory.settings'; "
+        "django.setup(); from comments.security import too_many; "
+        "print(too_many('shared-key', 3, 60))"
+    )
+    env = {"REDIS_URL": url, "SECRET_KEY": "x", "PATH": "/usr/bin:/bin"}
+    results = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True
+        ).stdout.strip()
+        for _ in range(4)
+    ]
+    assert results == ["False", "False", "False", "True"]
+    cache.clear()

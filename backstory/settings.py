@@ -74,11 +74,15 @@ INSTALLED_APPS = [
     "articles",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETags and 304s for everything below, cached pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -239,6 +243,14 @@ COMMENTS_CONFIRM_MAX_AGE = 3 * 24 * 3600
 # Posts allowed per client IP and per email address in each window.
 COMMENTS_RATE_LIMIT = int(env("COMMENTS_RATE_LIMIT", "5"))
 COMMENTS_RATE_WINDOW = 60
+
+# Full-page cache for anonymous readers (staff, POSTs and per-reader pages are never cached).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Kept in Django's cache for this long, unless a change retires it sooner; like counts may lag
+# by this much.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "30"))  # browsers and nginx
+PAGE_CACHE_STALE_SECONDS = 60
 
 LOGIN_URL = "admin:login"
 

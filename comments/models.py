@@ -3,10 +3,14 @@ import re
 
 from django.conf import settings
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from .text import render_comment
+
+# Sent when comments appear or disappear for readers (approval, spam, a parent held…).
+comment_visibility_changed = Signal()
 
 
 def email_digest(address):
@@ -124,6 +128,7 @@ def refresh_thread_visibility(thread_id):
             changed.append(comment)
     if changed:
         Comment.objects.bulk_update(changed, ["is_public"])
+        comment_visibility_changed.send(sender=Comment, thread_id=thread_id, comments=changed)
     return changed
 
 

@@ -6,7 +6,6 @@ from ..forms import CommentForm
 from ..models import Comment, Like
 from ..policy import comments_open
 from ..render import render_tree, visible_comments
-from ..views import READER_COOKIE, READER_SALT, YEAR
 
 register = template.Library()
 
@@ -25,18 +24,9 @@ def comments_section(context, article):
         "comment_list": render_tree(comments, article.author.user_id, replies_open, max_level),
         "count": len(comments),
         "likes": likes,
-        "liked": reader_liked(request, article),
         "open": replies_open,
         "form": CommentForm(article),
     }
-
-
-def reader_liked(request, article):
-    # Costs a query only for readers who have liked something before.
-    if request.user.is_authenticated:
-        return Like.objects.filter(article=article, user=request.user).exists()
-    reader = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT, max_age=YEAR)
-    return bool(reader) and Like.objects.filter(article=article, reader=reader).exists()
 
 
 @register.simple_tag

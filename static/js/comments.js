@@ -35,18 +35,32 @@
     });
   }
 
+  // The page is the same for every reader (it may come from a cache), so whether this browser
+  // liked the article is remembered here, not in the HTML.
   var likeForm = document.querySelector(".like-form");
   if (likeForm && window.fetch) {
+    var key = "backstory:liked:" + likeForm.getAttribute("data-article");
+    var base = likeForm.action.replace(/(un)?like\/$/, "");
+    var button = likeForm.querySelector("button");
+    var remembered = function () {
+      try { return window.localStorage.getItem(key) === "1"; } catch (e) { return false; }
+    };
+    var show = function (liked) {
+      likeForm.action = base + (liked ? "unlike/" : "like/");
+      button.textContent = liked ? "Liked · Undo" : "Like";
+      button.setAttribute("aria-pressed", liked ? "true" : "false");
+    };
+    show(remembered());
     likeForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      fetch(likeForm.action, { method: "POST", headers: { Accept: "application/json" }, credentials: "same-origin" })
+      var liking = !remembered();
+      fetch(base + (liking ? "like/" : "unlike/"), {
+        method: "POST", headers: { Accept: "application/json" }, credentials: "same-origin"
+      })
         .then(function (response) { return response.ok ? response.json() : Promise.reject(); })
         .then(function (data) {
-          var liked = likeForm.action.slice(-6) === "/like/";
-          likeForm.action = likeForm.action.replace(liked ? /like\/$/ : /unlike\/$/, liked ? "unlike/" : "like/");
-          var button = likeForm.querySelector("button");
-          button.textContent = liked ? "Liked · Undo" : "Like";
-          button.setAttribute("aria-pressed", liked ? "true" : "false");
+          try { window.localStorage.setItem(key, liking ? "1" : "0"); } catch (e) { /* private mode */ }
+          show(liking);
           var n = data.likes;
           document.querySelector(".likes-count").textContent = n
             ? n + (n === 1 ? " reader likes this." : " readers like this.")

@@ -138,7 +138,6 @@ def test_a_reader_likes_once_and_can_take_it_back(client, published_article):
     assert response.json()["likes"] == 1
     page = client.get(published_article.get_absolute_url()).content.decode()
     assert "1 reader likes this." in page
-    assert "Liked · Undo" in page
 
     other = type(client)()
     assert other.post(like_url, HTTP_ACCEPT="application/json", **ORIGIN).json()["likes"] == 2

@@ -1,0 +1,117 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment, Like
+from comments.policy import approve
+from tests.comments.conftest import approved_comment
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_anonymous_readers_get_public_cache_headers_and_a_cached_page(client):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    control = first["Cache-Control"]
+    assert "public" in control and "max-age=30" in control and "stale-while-revalidate" in control
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries.captured_queries) == 0
+    assert second.content == first.content
+
+
+def test_conditional_gets_are_answered_304(client):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    since = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_staff_never_receive_a_cached_page(client, editor):
+    article = ArticleFactory(title="Original title")
+    client.get(article.get_absolute_url())  # cached for anonymous readers
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url())
+    assert not response.has_header("X-Page-Cache")
+    assert "private" in response["Cache-Control"]
+    Article.objects.filter(pk=article.pk).update(title="Changed without a signal")
+    assert "Changed without a signal" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_previews_posts_and_per_reader_pages_are_not_stored(client, editor):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    client.force_login(editor)
+    assert "no-store" in client.get(f"/preview/{draft.pk}/")["Cache-Control"]
+    client.logout()
+    client.cookies.clear()
+    assert client.get(f"/preview/{draft.pk}/").status_code == 404
+    article = ArticleFactory()
+    response = client.post(article.get_absolute_url() + "like/", HTTP_ORIGIN="http://testserver")
+    assert not response.has_header("X-Page-Cache")
+    assert client.get("/nope/").status_code == 404
+    assert not client.get("/nope/").has_header("X-Page-Cache")
+
+
+@pytest.mark.parametrize("change", ["publish", "edit", "approve a comment"])
+def test_changes_reach_anonymous_readers_at_once(client, change):
+    article = ArticleFactory(title="First title")
+    held = approved_comment(article, comment="A comment staff held")
+    held.set_status(Comment.Status.PENDING)
+    client.get("/")
+    client.get(article.get_absolute_url())
+    if change == "publish":
+        ArticleFactory(title="Brand new article")
+        assert "Brand new article" in client.get("/").content.decode()
+    elif change == "edit":
+        article.title = "Edited title"
+        article.save()
+        assert "Edited title" in client.get(article.get_absolute_url()).content.decode()
+    else:
+        approve(held)
+        assert "A comment staff held" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(client):
+    scheduled = ArticleFactory(
+        title="Scheduled piece", published_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert "Scheduled piece" not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # The time arrives (no save, no signal: only the clock moves).
+    Article.objects.filter(pk=scheduled.pk).update(
+        published_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    from pagecache import version
+
+    state = cache.get(version.KEY)
+    state["next"] = timezone.now().timestamp() - 1
+    cache.set(version.KEY, state, None)
+    assert "Scheduled piece" in client.get("/").content.decode()
+
+
+def test_a_like_does_not_empty_the_cache(client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    client.post(article.get_absolute_url() + "like/", HTTP_ORIGIN="http://testserver")
+    assert Like.objects.count() == 1
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"

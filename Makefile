@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install install-dev createsuperuser clean
+.PHONY: run test lint format bench bench-web install install-dev createsuperuser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The production setup under load (gunicorn, Django's cache, nginx); needs wrk and nginx.
+bench-web: $(VENV)/.installed-dev
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -111,7 +111,7 @@ class ArticleQuerySet(models.QuerySet):
         `published().search(words)`.
         """
         text = search.clean_query(words)
-        if not search.terms(text):
+        if not search.query_stems(text)[0]:
             return self.none()
         if connections[self.db].vendor != "postgresql":
             return search.fallback_search(self, text)

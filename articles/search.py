@@ -80,11 +80,6 @@ def clean_query(text):
     return text
 
 
-def terms(text):
-    """The words of a query, lower-cased, punctuation and operators dropped."""
-    return _TERM.findall(text.lower())[:MAX_TERMS]
-
-
 # Longest first; "ies" before "es" before "s".
 _SUFFIXES = ("ies", "ing", "ed", "es", "s", "y")
 
@@ -112,8 +107,12 @@ STOP_WORDS = frozenset(
 )  # fmt: skip
 
 
-def fallback_stems(text):
-    """(wanted, unwanted) word stems of a query; "-word" unwanted, as in a web search engine."""
+def query_stems(text):
+    """(wanted, unwanted) word stems of a query; "-word" unwanted, as in a web search engine.
+
+    A query with no wanted word (only stop words, punctuation or exclusions) finds nothing, on
+    either database: "-sciatica" alone would otherwise mean every other article.
+    """
     wanted, unwanted = {}, {}
     for chunk in text.lower().split():
         for word in _TERM.findall(chunk):
@@ -136,7 +135,7 @@ def fallback_search(articles, text):
     For databases without full-text search (SQLite in development). Django's SQLite backend
     implements REGEXP with Python's `re`, so `\\b` and case-folding work for any language.
     """
-    wanted, unwanted = fallback_stems(text)
+    wanted, unwanted = query_stems(text)
     if not wanted:
         return articles.none()
     matches = Q()
@@ -205,7 +204,7 @@ def text_snippet(text, stems, length=SNIPPET_WORDS):
 
 def add_snippets(articles, text):
     """Give each search result a `search_snippet`: where the words occur, highlighted."""
-    stems, _ = fallback_stems(clean_query(text))
+    stems, _ = query_stems(clean_query(text))
     for article in articles:
         headline = getattr(article, "search_headline", None)
         if headline is not None:

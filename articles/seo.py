@@ -8,6 +8,7 @@ articles.apps), never from the Host header of whichever request happens to ask.
 import re
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
@@ -65,7 +66,11 @@ def article_structured_data(article, tags=(), publisher=""):
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.last_modified),
         "author": _person(article.author),
-        "publisher": {"@type": "Organization", "name": publisher, "url": absolute_url("/")},
+        "publisher": {
+            "@type": "Organization",
+            "name": publisher,
+            "url": absolute_url(reverse("articles:home")),
+        },
         "articleSection": article.category.name,
         "wordCount": article.word_count,
         "inLanguage": settings.LANGUAGE_CODE,

@@ -105,6 +105,13 @@ def test_long_and_odd_queries_get_a_proper_page(client, query):
     assert 'class="archive-title">Search results for' in html
 
 
+@pytest.mark.parametrize("query", ["-sciatica", "the and of", "?!", "-"])
+def test_only_exclusions_or_common_words_find_nothing(client, query):
+    ArticleFactory(title="Sciatica explained")
+    ArticleFactory(title="Neck pain")
+    assert results(client, query)[1] == []
+
+
 def test_an_empty_query_gets_a_proper_page(client):
     ArticleFactory(title="Sciatica explained")
     response, titles = results(client, "")
@@ -183,7 +190,7 @@ def test_the_fallback_stemmer_cuts_common_endings(word, stem):
 def test_queries_are_cleaned_of_control_characters_and_cut_short():
     assert search.clean_query(" sciatica\x00 and\tback\n ") == "sciatica and back"
     assert len(search.clean_query("word " * 2000)) <= search.MAX_QUERY_CHARS
-    assert search.fallback_stems("The injections -surgery well-being") == (
+    assert search.query_stems("The injections -surgery well-being") == (
         ["injection", "well", "being"],
         ["surger"],
     )

@@ -130,7 +130,8 @@ class ArticleFeed(BlogFeed):
     def item_extra_kwargs(self, article):
         if not settings.FEED_FULL_CONTENT:
             return {}
-        return {"content": _picture(article) + portable_html(article.body_html)}
+        html = portable_html(article.body_html, self.item_link(article))
+        return {"content": _picture(article) + html}
 
     def item_pubdate(self, article):
         return article.published_at

@@ -51,6 +51,9 @@ class SearchDocument(Func):
     PostgreSQL stores it in a generated column, kept current by the database itself on every
     insert and update (bulk imports included), with a GIN index over it (migration 0003). Other
     databases store NULL: they search with `fallback_search()` instead.
+
+    The migration records only `SearchDocument()`, so makemigrations cannot see a change made
+    here: changing the document needs a hand-written migration that re-creates the column.
     """
 
     template = "%(expressions)s"

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 # Sanitised HTML always quotes attributes with double quotes (nh3 writes it so).
-_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(?=/(?!/))')
+_FRAGMENT = re.compile(r'(\shref=")(?=#)')
 
 
 def absolute_url(url):
@@ -25,9 +26,12 @@ def absolute_url(url):
     return settings.SITE_URL + url
 
 
-def portable_html(html):
-    """Article HTML that works away from the site: absolute links, no heading permalinks."""
-    return _ROOT_RELATIVE.sub(rf"\1{settings.SITE_URL}/", _HEADERLINK.sub("", html))
+def portable_html(html, page_url):
+    """HTML of the page at `page_url` that works away from the site (in a feed reader, a mail):
+    absolute links, in-page links (footnotes) pointing into that page, no heading permalinks."""
+    html = _HEADERLINK.sub("", html)
+    html = _ROOT_RELATIVE.sub(lambda match: match.group(1) + settings.SITE_URL, html)
+    return _FRAGMENT.sub(lambda match: match.group(1) + page_url, html)
 
 
 def image_url(article):

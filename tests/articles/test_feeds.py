@@ -129,7 +129,10 @@ def test_the_feed_holds_the_ten_latest_articles(client):
 def test_full_text_by_default_with_absolute_links_and_no_heading_permalinks(client, settings):
     settings.FEED_FULL_CONTENT = True
     ArticleFactory(
-        body="## Walking\n\nSee [our guide](/about/) and ![a map](/media/map.png).",
+        body=(
+            "## Walking\n\nSee [our guide](/about/) and ![a map](/media/map.png).[^1]\n\n"
+            "[^1]: A note."
+        ),
         excerpt="A short excerpt.",
     )
     rss = check_rss(fetch(client, "/feed/").content)
@@ -137,6 +140,9 @@ def test_full_text_by_default_with_absolute_links_and_no_heading_permalinks(clie
     assert f'href="{settings.SITE_URL}/about/"' in content
     assert f'src="{settings.SITE_URL}/media/map.png"' in content
     assert "headerlink" not in content
+    article_url = settings.SITE_URL + Article.objects.get().get_absolute_url()
+    assert f'href="{article_url}#fn:1"' in content
+    assert 'href="#' not in content
     assert "A short excerpt." in rss.find("channel/item/description").text
     atom = check_atom(fetch(client, "/feed/atom/").content)
     assert atom.find(f"{{{ATOM}}}entry/{{{ATOM}}}content").get("type") == "html"

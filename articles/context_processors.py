@@ -1,6 +1,6 @@
 from functools import cached_property
 
-from .models import Article, Page, SiteSettings, categories_with_counts
+from .models import Article, Page, SiteSettings, archive_months, categories_with_counts
 
 RECENT_COUNT = 5
 
@@ -27,6 +27,10 @@ class Blog:
             .order_by("-published_at")
             .only("title", "slug", "published_at", "status")[:RECENT_COUNT]
         )
+
+    @cached_property
+    def archive_months(self):
+        return archive_months()
 
 
 def blog(request):

@@ -1,9 +1,16 @@
 import math
 import re
 
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Q, Subquery
+from django.db import connections, models
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,6 +18,8 @@ from markdownx.models import MarkdownxField
 
 from images.fields import SafeImageField
 from markup.render import excerpt_from_html, html_to_text, markdown_to_html
+
+from . import search
 
 # First path segments the site itself answers; a page or article slug may not take them.
 RESERVED_SLUGS = frozenset(
@@ -21,6 +30,7 @@ RESERVED_SLUGS = frozenset(
     }
 )  # fmt: skip
 WORDS_PER_MINUTE = 220
+RELATED_COUNT = 3
 
 
 def validate_slug_not_reserved(value):
@@ -94,11 +104,36 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, words):
-        words = (words or "").split()[:20]
-        query = Q()
-        for word in words:
-            query &= Q(title__icontains=word) | Q(body__icontains=word)
-        return self.filter(query) if words else self.none()
+        """The articles matching `words`, best match first, each with a `search_headline`.
+
+        Anything typed is safe: quotes, operators and punctuation are read as in a web search
+        engine ("a phrase", -without, or), never as syntax errors. Visibility is the caller's:
+        `published().search(words)`.
+        """
+        text = search.clean_query(words)
+        if not search.query_stems(text)[0]:
+            return self.none()
+        if connections[self.db].vendor != "postgresql":
+            return search.fallback_search(self, text)
+        query = SearchQuery(text, search_type="websearch", config=search.SEARCH_CONFIG)
+        return (
+            self.filter(search_document=query)
+            .annotate(
+                # ts_rank's default weights (A 1.0, B 0.4, C 0.2): one match in the title
+                # outranks any number in the body.
+                search_rank=SearchRank(F("search_document"), query),
+                search_headline=SearchHeadline(
+                    "body_html", query, config=search.SEARCH_CONFIG, **search.HEADLINE_OPTIONS
+                ),
+            )
+            .order_by("-search_rank", "-published_at", "-pk")
+        )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search document is the database's business: loading it would only cost.
+        return super().get_queryset().defer("search_document")
 
 
 class Article(models.Model):
@@ -162,8 +197,11 @@ class Article(models.Model):
         verbose_name="medically reviewed by",
     )
     last_reviewed = models.DateField(null=True, blank=True)
+    search_document = models.GeneratedField(
+        expression=search.SearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -171,6 +209,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["slug"]),
+            # Plus, on PostgreSQL only, a GIN index on search_document (migration 0003).
         ]
         constraints = [
             models.CheckConstraint(
@@ -248,6 +287,13 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
     @property
+    def last_modified(self):
+        """When the public last saw a change: a scheduled article was saved before it appeared."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
+    @property
     def local_date(self):
         return timezone.localtime(self.published_at).date() if self.published_at else None
 
@@ -269,8 +315,40 @@ class Article(models.Model):
         if self.local_date:
             ArticleRedirect.objects.filter(date=self.local_date, slug=self.slug).delete()
 
-    def neighbours(self):
-        """The previous and next public articles, in one query: (previous, next)."""
+    def related_articles(self):
+        """Public articles that share this one's tags or category, the most related first."""
+        return (
+            Article.objects.published()
+            .exclude(pk=self.pk)
+            .annotate(relatedness=self._relatedness())
+            .filter(relatedness__gt=0)
+            .order_by("-relatedness", "-published_at", "-pk")
+        )
+
+    def _relatedness(self):
+        """How related an article is to this one: one point a shared tag, one for the category."""
+        taggings = Article.tags.through.objects
+        shared_tags = (
+            taggings.filter(
+                article_id=OuterRef("pk"),
+                tag_id__in=taggings.filter(article_id=self.pk).values("tag_id"),
+            )
+            .values("article_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        score = Coalesce(Subquery(shared_tags, output_field=IntegerField()), Value(0))
+        # Everything lands in "Uncategorized" unless filed: sharing it says nothing.
+        if self.category.slug != DEFAULT_CATEGORY_SLUG:
+            score += Case(
+                When(category_id=self.category_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        return score
+
+    def reading_on(self, related_count=RELATED_COUNT):
+        """What to read next, in one query: (previous article, next article, related articles)."""
         public = Article.objects.published()
         at = self.published_at
         before = public.filter(
@@ -279,14 +357,30 @@ class Article(models.Model):
         after = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=self.pk)).order_by(
             "published_at", "pk"
         )
+        related = self.related_articles().values("pk")[:related_count]
         rows = list(
             public.filter(
-                Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
-            ).only("title", "slug", "published_at", "status")
+                Q(pk=Subquery(before.values("pk")[:1]))
+                | Q(pk=Subquery(after.values("pk")[:1]))
+                | Q(pk__in=related)
+            )
+            .annotate(relatedness=self._relatedness())
+            .only("title", "slug", "published_at", "status")
         )
-        prev = next((a for a in rows if (a.published_at, a.pk) < (at, self.pk)), None)
-        nxt = next((a for a in rows if (a.published_at, a.pk) > (at, self.pk)), None)
-        return prev, nxt
+        key = self.published_at, self.pk
+        # Related articles are fetched too, but none lies between this one and its neighbours.
+        prev = max((a for a in rows if (a.published_at, a.pk) < key), key=_order, default=None)
+        nxt = min((a for a in rows if (a.published_at, a.pk) > key), key=_order, default=None)
+        ranked = sorted(
+            (a for a in rows if a.relatedness > 0 and a.pk != self.pk),
+            key=lambda a: (a.relatedness, a.published_at, a.pk),
+            reverse=True,
+        )
+        return prev, nxt, ranked[:related_count]
+
+
+def _order(article):
+    return article.published_at, article.pk
 
 
 def permalink(date, slug):
@@ -387,7 +481,26 @@ class SiteSettings(models.Model):
 
 
 def categories_with_counts():
-    public = Article.objects.published().values("pk")
+    """Categories with public articles, each with `public_count` and `last_modified`."""
+    public = Q(articles__in=Article.objects.published().values("pk"))
     return Category.objects.annotate(
-        public_count=Count("articles", filter=Q(articles__in=public))
+        public_count=Count("articles", filter=public),
+        last_modified=Max(
+            Greatest("articles__updated_at", "articles__published_at"), filter=public
+        ),
     ).filter(public_count__gt=0)
+
+
+def archive_months():
+    """Months with public articles, newest first: [{"month": date, "count": n}], one query.
+
+    Months begin and end in the site's time zone, as the /<yyyy>/<mm>/ archives do.
+    """
+    return [
+        {"month": row["month"].date(), "count": row["count"]}
+        for row in Article.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    ]

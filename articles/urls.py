@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
@@ -38,6 +40,14 @@ def paginated(route, view, name):
 
 
 urlpatterns = [
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
+    path("category/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category-feed-atom"),
+    path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("author/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     *paginated("", views.HomeView.as_view(), "home"),
     *paginated("category/<slug:slug>/", views.CategoryView.as_view(), "category"),
     *paginated("tag/<slug:slug>/", views.TagView.as_view(), "tag"),

@@ -4,12 +4,15 @@ import re
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.text import Truncator
 from django.views.generic import ListView
 
 from authors.models import Author
 
 from .models import Article, ArticleRedirect, Category, Page, Tag
+from .search import add_snippets, clean_query
 
 PER_PAGE = 10
 # The "page/<n>/" that ends the address of an archive's further pages.
@@ -35,7 +38,18 @@ class ArticleListView(ListView):
         return context
 
 
+def archive_feed(subject, url_name):
+    """The <link rel="alternate"> feeds of a category's or an author's archive."""
+    return {
+        "name": subject.name,
+        "rss": reverse(url_name, kwargs={"slug": subject.slug}),
+        "atom": reverse(f"{url_name}-atom", kwargs={"slug": subject.slug}),
+    }
+
+
 class HomeView(ArticleListView):
+    """The latest articles, or with ?s=words the articles that match, best first."""
+
     def get(self, request, *args, **kwargs):
         self.query = request.GET.get("s")
         return super().get(request, *args, **kwargs)
@@ -43,14 +57,16 @@ class HomeView(ArticleListView):
     def get_queryset(self):
         articles = super().get_queryset()
         if self.query is not None:
-            return articles.search(self.query[:200])
+            return articles.search(self.query)
         return articles
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.query is not None:
-            context["search_query"] = self.query[:200]
-            context["archive_title"] = f"Search results for “{self.query[:80]}”"
+            query = clean_query(self.query)
+            add_snippets(context["articles"], query)
+            context["search_query"] = query
+            context["archive_title"] = f"Search results for “{Truncator(query).chars(80)}”"
         return context
 
 
@@ -64,6 +80,7 @@ class CategoryView(ArticleListView):
             archive_title=f"Category: {self.category.name}",
             archive_description=self.category.description,
             archive_object=self.category,
+            archive_feed=archive_feed(self.category, "articles:category-feed"),
             **kwargs,
         )
 
@@ -88,7 +105,10 @@ class AuthorView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            author=self.author, archive_title=self.author.byline, **kwargs
+            author=self.author,
+            archive_title=self.author.byline,
+            archive_feed=archive_feed(self.author, "articles:author-feed"),
+            **kwargs,
         )
 
 
@@ -129,7 +149,7 @@ def article_detail(request, year, month, day, slug):
 
 
 def render_article(request, article):
-    previous, following = article.neighbours() if article.is_public else (None, None)
+    previous, following, related = article.reading_on() if article.is_public else (None, None, [])
     response = render(
         request,
         "articles/article_detail.html",
@@ -138,6 +158,7 @@ def render_article(request, article):
             "tags": list(article.tags.all()),
             "previous_article": previous,
             "next_article": following,
+            "related_articles": related,
         },
     )
     if not article.is_public:
@@ -162,6 +183,10 @@ def preview(request, pk):
 def page_detail(request, slug):
     page = get_object_or_404(Page.objects.published(), slug=slug)
     return render(request, "articles/page_detail.html", {"page": page})
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

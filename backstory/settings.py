@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Full-text search on PostgreSQL; the app loads (and does nothing) on SQLite too.
+    "django.contrib.postgres",
     "markdownx",
     "django_tasks",
     "django_tasks_db",
@@ -212,6 +215,10 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_SERVER_CALL_LATENCY = 800
 # Python-Markdown is slow on some deeply nested inputs: the preview refuses larger sources.
 MARKDOWN_PREVIEW_MAX_CHARS = 100_000
+
+# Feeds carry each article's full text (content:encoded, Atom <content>), as the old blog's did;
+# 0 sends only the excerpt and a link, for readers to come to the site.
+FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
 
 # Without the shipped nginx in front, Django serves uploaded media itself.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

@@ -242,19 +242,29 @@ def test_archives_run_a_fixed_number_of_queries(client, django_assert_num_querie
         assert client.get(articles[0].author.get_absolute_url()).status_code == 200
 
 
-def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+@pytest.mark.parametrize("count", [5, 50])
+def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, count):
+    tags = [TagFactory(), TagFactory()]
     article = ArticleFactory()
-    article.tags.add(TagFactory(), TagFactory())
-    ArticleFactory.create_batch(5)
+    article.tags.add(*tags)
+    for other in ArticleFactory.create_batch(count, category=article.category):
+        other.tags.add(*tags)
     with django_assert_num_queries(ARTICLE_QUERIES):
-        assert client.get(article.get_absolute_url()).status_code == 200
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    # Related articles, the archive list and previous/next all there, at no extra cost.
+    assert len(response.context["related_articles"]) == 3
+    assert response.context["next_article"] is None and response.context["previous_article"]
+    html = response.content.decode()
+    assert 'class="related-articles"' in html and 'class="widget widget-archives"' in html
 
 
-# Site chrome: settings, menu pages, categories, recent articles. Listing: count, one page,
-# comment counts and like counts for the page.
-HOME_QUERIES = 8
-# Chrome (4) + the article + its tags + previous/next in one query + comment tree + likes.
-ARTICLE_QUERIES = 9
+# Site chrome: settings, menu pages, categories, recent articles, archive months.
+# Listing: count, one page, comment counts and like counts for the page.
+HOME_QUERIES = 9
+# Chrome (5) + the article + its tags + previous, next and related articles in one query
+# + the comment tree + the like count.
+ARTICLE_QUERIES = 10
 
 
 def test_reserved_slugs_are_refused_with_a_clear_message():

@@ -41,6 +41,7 @@ def test_templates_have_no_serious_accessibility_violations(page, demo, axe):
         "author archive": article.author.get_absolute_url(),
         "page": Page.objects.first().get_absolute_url(),
         "not found": "/no-such-page/",
+        "search results": "/?s=injections",
     }
     problems = {}
     for name, url in urls.items():

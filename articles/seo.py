@@ -1,0 +1,105 @@
+"""Links and descriptions for the world outside the site: absolute URLs, portable HTML for feeds
+(and mail), and the schema.org structured data of an article.
+
+Absolute addresses start from settings.SITE_URL (the sites framework's domain is kept on it, see
+articles.apps), never from the Host header of whichever request happens to ask.
+"""
+
+import re
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+# Sanitised HTML always quotes attributes with double quotes (nh3 writes it so).
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(?=/(?!/))')
+_FRAGMENT = re.compile(r'(\shref=")(?=#)')
+
+
+def absolute_url(url):
+    """`url` (a path such as reverse() or a FileField gives) as an absolute http(s) address."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return f"{settings.SITE_URL.split(':', 1)[0]}:{url}"
+    return settings.SITE_URL + url
+
+
+def portable_html(html, page_url):
+    """HTML of the page at `page_url` that works away from the site (in a feed reader, a mail):
+    absolute links, in-page links (footnotes) pointing into that page, no heading permalinks."""
+    html = _HEADERLINK.sub("", html)
+    html = _ROOT_RELATIVE.sub(lambda match: match.group(1) + settings.SITE_URL, html)
+    return _FRAGMENT.sub(lambda match: match.group(1) + page_url, html)
+
+
+def image_url(article):
+    return absolute_url(article.featured_image.url) if article.featured_image else ""
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def _person(author):
+    person = {
+        "@type": "Person",
+        "name": author.name,
+        "url": absolute_url(author.get_absolute_url()),
+    }
+    if author.credentials:
+        person["honorificSuffix"] = author.credentials
+    same_as = [url for url in (author.x_url, author.website) if url]
+    if same_as:
+        person["sameAs"] = same_as
+    return person
+
+
+def article_structured_data(article, tags=(), publisher=""):
+    """schema.org JSON-LD for an article: a BlogPosting, or, once a clinician has reviewed it, a
+    MedicalWebPage (which is what carries reviewedBy and lastReviewed) whose mainEntity is the
+    BlogPosting. A plain dict: the template escapes it for a <script> element.
+    """
+    url = absolute_url(article.get_absolute_url())
+    posting = {
+        "@type": "BlogPosting",
+        "headline": article.title,
+        "description": article.summary,
+        "url": url,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(article.last_modified),
+        "author": _person(article.author),
+        "publisher": {
+            "@type": "Organization",
+            "name": publisher,
+            "url": absolute_url(reverse("articles:home")),
+        },
+        "articleSection": article.category.name,
+        "wordCount": article.word_count,
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    if tags:
+        posting["keywords"] = [tag.name for tag in tags]
+    if article.featured_image:
+        image = {"@type": "ImageObject", "url": image_url(article)}
+        if article.featured_image_width:
+            image["width"] = article.featured_image_width
+            image["height"] = article.featured_image_height
+        posting["image"] = image
+    if not article.reviewed_by:
+        posting["mainEntityOfPage"] = {"@type": "WebPage", "@id": url}
+        return {"@context": "https://schema.org", **posting}
+    posting["mainEntityOfPage"] = {"@id": url}
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": article.title,
+        "reviewedBy": _person(article.reviewed_by),
+    }
+    if article.last_reviewed:
+        page["lastReviewed"] = article.last_reviewed.isoformat()
+    page["mainEntity"] = posting
+    return page

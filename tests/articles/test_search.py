@@ -1,0 +1,239 @@
+"""Search at /?s=: these run on whichever database the suite runs on (SQLite by default,
+PostgreSQL with DATABASE_URL); both must pass. The last few are PostgreSQL's own."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
+)
+
+
+def results(client, query):
+    response = client.get("/", {"s": query})
+    assert response.status_code == 200
+    return response, [article.title for article in response.context["articles"]]
+
+
+def test_a_title_match_ranks_above_any_number_of_body_matches(client):
+    ArticleFactory(
+        title="Living with a bad back",
+        body="Sciatica, sciatica, sciatica. " * 20,
+        published_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    ArticleFactory(
+        title="Sciatica explained",
+        body="Leg pain that starts in the lower back.",
+        published_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    _, titles = results(client, "sciatica")
+    assert titles == ["Sciatica explained", "Living with a bad back"]
+
+
+@pytest.mark.parametrize(
+    ("written", "searched"), [("injection", "injections"), ("injections", "injection")]
+)
+def test_stemming_finds_other_forms_of_a_word(client, written, searched):
+    ArticleFactory(title="What to expect", body=f"Your doctor may suggest an epidural {written}.")
+    ArticleFactory(title="Unrelated", body="Stretching every morning.")
+    _, titles = results(client, searched)
+    assert titles == ["What to expect"]
+
+
+def test_every_word_must_match(client):
+    ArticleFactory(title="Neck pain at the desk", body="Posture matters.")
+    ArticleFactory(title="Neck surgery", body="What happens in the operating room.")
+    assert results(client, "neck posture")[1] == ["Neck pain at the desk"]
+
+
+def test_drafts_review_and_scheduled_articles_never_appear(client):
+    ArticleFactory(title="Sciatica explained")
+    ArticleFactory(title="Sciatica draft", status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory(title="Sciatica review", status=Article.Status.REVIEW, published_at=None)
+    ArticleFactory(
+        title="Sciatica tomorrow", published_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    response, titles = results(client, "sciatica")
+    assert titles == ["Sciatica explained"]
+    html = response.content.decode()
+    assert "draft" not in html and "review" not in html.lower().replace("reviewed", "")
+    assert "tomorrow" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 5000,
+        "sciatica " * 700,
+        '"',
+        '"unbalanced phrase',
+        "a & b | !c",
+        "'; DROP TABLE articles_article; --",
+        "<script>alert(1)</script>",
+        "ünïcødé 脊椎 ✓",
+        "!!!",
+        "-",
+        "or",
+        "the",
+        "-sciatica",
+        "\x00",
+        "a\x00b",
+        "%",
+        "_",
+        "\\",
+        "(",
+        "sciatica:*",
+        "<->",
+        "\ue000mark\ue001",
+    ],
+)
+def test_long_and_odd_queries_get_a_proper_page(client, query):
+    ArticleFactory(title="Sciatica explained")
+    response, _ = results(client, query)
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert 'class="archive-title">Search results for' in html
+
+
+@pytest.mark.parametrize("query", ["-sciatica", "the and of", "?!", "-"])
+def test_only_exclusions_or_common_words_find_nothing(client, query):
+    ArticleFactory(title="Sciatica explained")
+    ArticleFactory(title="Neck pain")
+    assert results(client, query)[1] == []
+
+
+def test_an_empty_query_gets_a_proper_page(client):
+    ArticleFactory(title="Sciatica explained")
+    response, titles = results(client, "")
+    assert titles == []
+    assert "Nothing matched your search" in response.content.decode()
+
+
+def test_results_show_a_snippet_with_the_words_highlighted_and_everything_else_escaped(client):
+    ArticleFactory(
+        title="Shots",
+        body=(
+            "Some background first. " * 30
+            + "Epidural injections & other treatments <b>help</b> many people with leg pain."
+        ),
+    )
+    response, _ = results(client, "injection")
+    snippet = response.content.decode().split('class="entry-summary search-snippet">')[1]
+    snippet = snippet.split("</p>")[0]
+    assert "<mark>injections</mark>" in snippet
+    assert "&amp; other treatments" in snippet
+    assert "<b>" not in snippet and "&lt;b&gt;" not in snippet
+    assert snippet.count("<mark>") == snippet.count("</mark>") >= 1
+
+
+def test_search_pages_are_kept_out_of_search_engines(client):
+    ArticleFactory(title="Sciatica explained")
+    html = client.get("/", {"s": "sciatica"}).content.decode()
+    head = html.split("</head>")[0]
+    assert '<meta name="robots" content="noindex, follow">' in head
+    assert 'rel="canonical"' not in head
+
+
+def test_search_results_paginate_and_keep_the_query(client):
+    ArticleFactory.create_batch(12, title="Sciatica notes")
+    response, titles = results(client, "sciatica")
+    assert len(titles) == 10
+    assert "12 articles found." in response.content.decode()
+    assert 'href="/page/2/?s=sciatica"' in response.content.decode()
+    second = client.get("/page/2/", {"s": "sciatica"})
+    assert len(second.context["articles"]) == 2
+
+
+def test_search_runs_the_same_number_of_queries_for_few_or_many_results(client):
+    counts = []
+    for batch in (1, 25):
+        ArticleFactory.create_batch(batch, title="Sciatica notes")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/", {"s": "sciatica"}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+# The helpers, on any database.
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("injections", "injection"),
+        ("injection", "injection"),
+        ("injuries", "injur"),
+        ("injury", "injur"),
+        ("walking", "walk"),
+        ("stretched", "stretch"),
+        ("nerves", "nerv"),
+        ("discs", "disc"),
+        ("stress", "stress"),
+        ("leg", "leg"),
+        ("uses", "use"),
+    ],
+)
+def test_the_fallback_stemmer_cuts_common_endings(word, stem):
+    assert search.crude_stem(word) == stem
+
+
+def test_queries_are_cleaned_of_control_characters_and_cut_short():
+    assert search.clean_query(" sciatica\x00 and\tback\n ") == "sciatica and back"
+    assert len(search.clean_query("word " * 2000)) <= search.MAX_QUERY_CHARS
+    assert search.query_stems("The injections -surgery well-being") == (
+        ["injection", "well", "being"],
+        ["surger"],
+    )
+
+
+def test_a_headline_is_escaped_before_its_matches_are_marked():
+    headline = f"<p>a &lt;b&gt; &amp; {search.MARK_START}injection{search.MARK_STOP} #</p>"
+    assert search.headline_html(headline) == "a &lt;b&gt; &amp; <mark>injection</mark>"
+    stray = f"{search.MARK_STOP}x{search.MARK_START}"
+    assert search.headline_html(stray) == "x"
+
+
+def test_a_text_snippet_starts_near_the_first_match():
+    text = " ".join(f"word{n}" for n in range(100)) + " Injections <help> here."
+    snippet = search.text_snippet(text, ["injection"])
+    assert snippet.startswith("… ")
+    assert "<mark>Injections</mark> &lt;help&gt; here." in snippet
+
+
+# PostgreSQL's own.
+
+
+@postgresql_only
+def test_postgresql_search_uses_the_gin_index():
+    ArticleFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        # Three rows are cheaper to scan than to look up: make the planner show the index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Article.objects.search("sciatica").explain()
+    assert "articles_article_search_gin" in plan
+
+
+@postgresql_only
+def test_the_search_document_follows_every_change_even_bulk_updates(client):
+    article = ArticleFactory(title="Neck pain")
+    Article.objects.filter(pk=article.pk).update(title="Whiplash recovery")
+    assert results(client, "whiplash")[1] == ["Whiplash recovery"]
+    assert results(client, "pain")[1] == []
+
+
+@postgresql_only
+def test_postgresql_understands_phrases_and_exclusions(client):
+    ArticleFactory(title="One", body="Lower back pain after lifting.")
+    ArticleFactory(title="Two", body="Pain in the back of the leg, lower down.")
+    assert results(client, '"lower back pain"')[1] == ["One"]
+    assert results(client, "pain -lifting")[1] == ["Two"]

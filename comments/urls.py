@@ -6,7 +6,7 @@ reply views are routed; its confirm/, mute/ and api/ URLs (pickled, GET-acting) 
 
 from django.urls import path, re_path
 
-from . import views
+from . import feeds, views
 
 ARTICLE = r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("comments/reply/<int:cid>/", views.reply, name="comments-xtd-reply"),
     path("comments/confirm/<str:token>/", views.confirm, name="comments-confirm"),
     path("comments/mute/<str:token>/", views.mute, name="comments-mute"),
+    path("comments/feed/", feeds.LatestCommentsFeed(), name="comments-feed"),
+    re_path(ARTICLE + r"feed/$", feeds.ArticleCommentsFeed(), name="article-comments-feed"),
     re_path(ARTICLE + r"like/$", views.like, name="article-like"),
     re_path(ARTICLE + r"unlike/$", views.like, {"undo": True}, name="article-unlike"),
 ]

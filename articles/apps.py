@@ -18,4 +18,18 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from authors.models import Author
+
+        from . import version
+        from .models import Article, Category, Page, SiteSettings, Tag
+
         post_migrate.connect(sync_site_domain, sender=self)
+
+        # Whatever staff change shows on public pages: retire cached pages and fragments.
+        changed = version.content_changed
+        for model in (Article, Category, Tag, Page, SiteSettings, Author):
+            post_save.connect(changed, sender=model, dispatch_uid=f"version-save-{model.__name__}")
+            post_delete.connect(changed, sender=model, dispatch_uid=f"version-del-{model.__name__}")
+        m2m_changed.connect(changed, sender=Article.tags.through, dispatch_uid="version-tags")

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +12,12 @@ from django.views.generic import ListView
 
 from authors.models import Author
 
+from . import version
 from .models import Article, ArticleRedirect, Category, Page, Tag
 from .search import add_snippets, clean_query
 
 PER_PAGE = 10
+AROUND_SECONDS = 600
 # The "page/<n>/" that ends the address of an archive's further pages.
 PAGE_SUFFIX = re.compile(r"(?<=/)page/\d+/$")
 
@@ -148,14 +151,26 @@ def article_detail(request, year, month, day, slug):
     return render_article(request, article)
 
 
+def around(article):
+    """Tags, previous, next and related articles: kept until public content changes."""
+    if not article.is_public:
+        return list(article.tags.all()), None, None, []
+    key = f"articles:around:{article.pk}:{version.current()}"
+    found = cache.get(key)
+    if found is None:
+        found = (list(article.tags.all()), *article.reading_on())
+        cache.set(key, found, AROUND_SECONDS)
+    return found
+
+
 def render_article(request, article):
-    previous, following, related = article.reading_on() if article.is_public else (None, None, [])
+    tags, previous, following, related = around(article)
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "tags": list(article.tags.all()),
+            "tags": tags,
             "previous_article": previous,
             "next_article": following,
             "related_articles": related,

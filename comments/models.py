@@ -3,14 +3,12 @@ import re
 
 from django.conf import settings
 from django.db import models, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from .text import render_comment
+from articles import version
 
-# Sent when comments appear or disappear for readers (approval, spam, a parent held…).
-comment_visibility_changed = Signal()
+from .text import render_comment
 
 
 def email_digest(address):
@@ -77,6 +75,15 @@ class Comment(XtdComment):
             self.is_public = False
         self.is_removed = self.status == self.Status.REMOVED
         super().save(*args, **kwargs)
+        if self.is_public:  # an edit to a visible comment; unconfirmed and held ones show nowhere
+            version.bump()
+
+    def delete(self, *args, **kwargs):
+        shown = self.is_public
+        result = super().delete(*args, **kwargs)
+        if shown:
+            version.bump()
+        return result
 
     @property
     def depth(self):
@@ -128,7 +135,8 @@ def refresh_thread_visibility(thread_id):
             changed.append(comment)
     if changed:
         Comment.objects.bulk_update(changed, ["is_public"])
-        comment_visibility_changed.send(sender=Comment, thread_id=thread_id, comments=changed)
+        # Comments appeared or disappeared: cached pages and comment trees are out of date.
+        version.bump()
     return changed
 
 

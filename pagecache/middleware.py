@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
-from . import version
+from articles import version
 
 SAFE = {"GET", "HEAD"}
 

@@ -4,6 +4,16 @@ from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, User
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached chrome and fragments must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The manifest needs collectstatic; tests check pages, not hashed file names.

@@ -1,6 +1,12 @@
 from django import template
 from django.conf import settings
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.utils.safestring import mark_safe
+
+from articles import version
+from articles.models import Article
 
 from ..forms import CommentForm
 from ..models import Comment, Like
@@ -8,21 +14,34 @@ from ..policy import comments_open
 from ..render import render_tree, visible_comments
 
 register = template.Library()
+TREE_SECONDS = 600
+
+
+def cached_tree(article, replies_open):
+    """The rendered comment list and its count, kept until any visible comment changes."""
+    author_user = article.author.user_id
+    key = f"comments:tree:{article.pk}:{version.current()}:{int(replies_open)}:{author_user}"
+    cached = cache.get(key)
+    if cached is None:
+        comments = visible_comments(article)
+        max_level = settings.COMMENTS_MAX_DEPTH - 1
+        cached = (str(render_tree(comments, author_user, replies_open, max_level)), len(comments))
+        cache.set(key, cached, TREE_SECONDS)
+    return mark_safe(cached[0]), cached[1]
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context, article):
     request = context["request"]
-    comments = visible_comments(article)
     replies_open = comments_open(article)
-    max_level = settings.COMMENTS_MAX_DEPTH - 1
+    comment_list, count = cached_tree(article, replies_open)
     likes = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
     return {
         "request": request,
         "user": request.user,
         "article": article,
-        "comment_list": render_tree(comments, article.author.user_id, replies_open, max_level),
-        "count": len(comments),
+        "comment_list": comment_list,
+        "count": count,
         "likes": likes,
         "open": replies_open,
         "form": CommentForm(article),
@@ -31,30 +50,36 @@ def comments_section(context, article):
 
 @register.simple_tag
 def listing_counts(articles):
-    """{article pk: {"comments": n, "likes": n}} for a page of articles: one query each."""
+    """{article pk: {"comments": n, "likes": n}} for a page of articles, in one query."""
     ids = [article.pk for article in articles]
-    counts = {pk: {"comments": 0, "likes": 0} for pk in ids}
-    visible = (
-        Comment.objects.filter(
+    comments = (
+        Comment.objects.visible()
+        .filter(
             content_type__app_label="articles",
             content_type__model="article",
-            object_pk__in=[str(pk) for pk in ids],
+            object_pk=Cast(OuterRef("pk"), CharField()),
         )
-        .visible()
         .order_by()
-        .values_list("object_pk")
+        .values("object_pk")
         .annotate(n=Count("pk"))
+        .values("n")
     )
-    for object_pk, n in visible:
-        counts[int(object_pk)]["comments"] = n
-    for article_id, n in (
-        Like.objects.filter(article_id__in=ids)
+    likes = (
+        Like.objects.filter(article=OuterRef("pk"))
         .order_by()
-        .values_list("article_id")
+        .values("article")
         .annotate(n=Count("pk"))
-    ):
-        counts[article_id]["likes"] = n
-    return counts
+        .values("n")
+    )
+    rows = (
+        Article.objects.filter(pk__in=ids)
+        .annotate(
+            comment_count=Coalesce(Subquery(comments), 0),
+            like_count=Coalesce(Subquery(likes), 0),
+        )
+        .values_list("pk", "comment_count", "like_count")
+    )
+    return {pk: {"comments": c, "likes": n} for pk, c, n in rows}
 
 
 @register.filter

@@ -101,7 +101,7 @@ def test_a_scheduled_article_appears_when_its_time_comes(client):
     Article.objects.filter(pk=scheduled.pk).update(
         published_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    from pagecache import version
+    from articles import version
 
     state = cache.get(version.KEY)
     state["next"] = timezone.now().timestamp() - 1

@@ -1,9 +1,11 @@
 """One number that changes whenever anything a public page shows changes.
 
-Every cached page has it in its key, so changing it retires them all at once: publishing,
-editing, approving a comment, or a scheduled article's time arriving (no event marks that
-moment, so the state remembers when the next one is due). Likes do not change it: during a
-spike a like count may be a cache lifetime old rather than emptying the cache for every click.
+Cached pages and fragments (the site chrome, comment trees) have it in their keys, so changing
+it retires them all at once: publishing or editing (receivers in apps.py), a comment appearing
+or disappearing (the comments app calls `bump`), or a scheduled article's time arriving (no
+event marks that moment, so the state remembers when the next one is due). Likes do not change
+it: during a spike a like count may be a cache lifetime old rather than emptying the cache for
+every click.
 """
 
 import time
@@ -14,7 +16,7 @@ KEY = "pagecache:state"
 
 
 def _next_scheduled():
-    from articles.models import Article
+    from .models import Article
 
     due = (
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=_now_dt())
@@ -39,6 +41,11 @@ def bump():
     }
     cache.set(KEY, state, timeout=None)
     return state
+
+
+def content_changed(sender, **kwargs):
+    """Receiver for saves and deletes of anything public pages show."""
+    bump()
 
 
 def state():

@@ -34,3 +34,18 @@ def test_start_up_with_a_secret_key_or_in_debug_works():
 
 def test_sites_framework_domain_follows_site_url(db):
     assert Site.objects.get_current().domain == settings.SITE_DOMAIN
+
+
+def test_check_deploy_is_clean_for_an_https_site():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        SITE_URL="https://blog.example.org",
+        ALLOWED_HOSTS="blog.example.org",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -21,4 +21,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
-urlpatterns.append(path("", include("articles.urls")))
+urlpatterns += [
+    path("", include("subscriptions.urls")),
+    path("", include("articles.urls")),
+]

@@ -1,6 +1,7 @@
 import datetime
 import time
 from functools import partial
+from unittest import mock
 
 import pytest
 from django.core import signing
@@ -24,10 +25,14 @@ def db_tasks(settings):
 
 
 def run_queued_tasks():
-    """What a worker does now: run every task that is ready, then stop."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    """What a worker does now: run every task that is ready, then stop.
 
-    Worker(
+    In this process and inside the test's transaction, so the worker must not close the
+    database connection between tasks as it does in production.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -36,7 +41,9 @@ def run_queued_tasks():
         max_tasks=None,
         worker_id="tests",
         excluded_queue_names=[],
-    ).run()
+    )
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
 
 
 class Clock:

@@ -7,6 +7,7 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = "Followers by email"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .signals import article_saved
 
         post_save.connect(

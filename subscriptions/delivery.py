@@ -45,6 +45,12 @@ INTERRUPTED_ERROR = (
     "get it, or “Mark as sent” if they did."
 )
 
+CAUGHT_SUMMARY = (
+    "{count} mail(s) were being handed to the mail server when the connection or the worker "
+    "stopped. They may or may not have arrived: they are listed as “caught mid-send” and are "
+    "not sent again unless you choose to."
+)
+
 
 @dataclass
 class BatchResult:
@@ -141,6 +147,7 @@ def send_batch(article_id):
                 # The connection broke while the message was on its way: the server may have
                 # it. Don't guess; staff decide. The rest of the batch waits.
                 record_interrupted(row, describe(exc))
+                alert_staff(article, describe(exc), CAUGHT_SUMMARY.format(count=1))
                 result.retry_at = postpone(article, None, rows[index + 1 :], describe(exc))
                 return result
             accepted = row
@@ -291,9 +298,10 @@ def refusal_code(exc):
 
 def describe(exc):
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # Without the address: this goes to logs and staff mail; the row says whose it was.
         return "; ".join(
-            f"{address} refused: {code} {_text(message)}"
-            for address, (code, message) in exc.recipients.items()
+            f"recipient refused: {code} {_text(message)}"
+            for code, message in exc.recipients.values()
         )
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{type(exc).__name__}: {exc.smtp_code} {_text(exc.smtp_error)}"
@@ -321,9 +329,7 @@ def sweep(now=None):
         alert_staff(
             caught[0].article,
             "a worker stopped in the middle of a batch",
-            f"{len(caught)} mail(s) were being handed to the mail server when the worker "
-            "stopped. They may or may not have arrived; they are listed as “caught mid-send” "
-            "and are not sent again unless you choose to.",
+            CAUGHT_SUMMARY.format(count=len(caught)),
         )
     public = Article.objects.published().values("pk")
     result.unqueued_articles = list(

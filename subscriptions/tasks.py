@@ -47,8 +47,8 @@ def send_confirmation(follower_id, attempt=1):
     try:
         confirmation_message(follower).send(fail_silently=False)
     except Exception:
-        # The reader is waiting for this mail: try a couple more times, then they can simply
-        # submit the form again.
+        # The reader is waiting for this mail: try a couple more times, then let them ask
+        # again straight away (no resend pause).
         logger.warning("Confirmation mail to follower %s failed", follower_id, exc_info=True)
         if attempt < CONFIRMATION_ATTEMPTS:
             enqueue_at(
@@ -57,6 +57,8 @@ def send_confirmation(follower_id, attempt=1):
                 follower_id,
                 attempt + 1,
             )
+        else:
+            Follower.objects.filter(pk=follower_id).update(confirmation_sent_at=None)
         return "failed"
     return "sent"
 

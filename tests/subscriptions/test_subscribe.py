@@ -5,6 +5,7 @@ from django.test import Client
 
 from subscriptions.models import Follower, RateLimitCounter, Suppression
 from tests.smtp import body_html, body_text
+from tests.subscriptions.conftest import run_queued_tasks
 from tests.subscriptions.factories import FollowerFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +248,22 @@ def test_a_confirmation_link_is_dead_once_the_address_unsubscribed(client, smtp_
     response = client.post(path)
     assert response.status_code == 410
     assert Follower.objects.get().status == Follower.Status.UNSUBSCRIBED
+
+
+def test_a_confirmation_mail_that_cannot_be_sent_is_retried_then_the_form_works_again(
+    client, smtp_server, committed, db_tasks, clock
+):
+    smtp_server.down = True
+    with committed():
+        subscribe(client, "patient@example.com")
+    for _ in range(3):
+        run_queued_tasks()
+        clock.advance(minutes=5)
+    assert smtp_server.messages == []
+    assert Follower.objects.get().confirmation_sent_at is None
+
+    smtp_server.down = False
+    with committed():
+        subscribe(client, "patient@example.com")
+    run_queued_tasks()
+    assert len(smtp_server.to("patient@example.com")) == 1

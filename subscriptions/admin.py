@@ -38,7 +38,7 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 @admin.register(Follower)
 class FollowerAdmin(ReadOnlyRecordAdmin):
     list_display = ["email", "status", "source", "subscribed_at", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["status", "source", "subscribed_at"]
+    list_filter = ["status", "source"]
     search_fields = ["email"]
     date_hierarchy = "subscribed_at"
     actions = ["export_csv", "unsubscribe_selected", "erase_selected"]

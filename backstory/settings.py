@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "markdownx",
     "django_tasks",
+    # Before django_tasks_db: its db_worker command is extended (a sweep when it starts).
+    "subscriptions",
     "django_tasks_db",
     "django_comments_xtd",
     "django_comments",
@@ -205,6 +207,22 @@ if REDIS_URL:
         RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Following by email (subscriptions/; README "Following by email").
+# The key of the suppression list's fingerprints. Set it once and never change it: under a new
+# key, addresses that unsubscribed, bounced or were erased would no longer be recognised.
+SUBSCRIPTIONS_HASH_KEY = env("SUBSCRIPTIONS_HASH_KEY", SECRET_KEY)
+SUBSCRIPTIONS_CONFIRM_DAYS = int(env("SUBSCRIPTIONS_CONFIRM_DAYS", "7"))
+SUBSCRIPTIONS_RATE_LIMIT = int(env("SUBSCRIPTIONS_RATE_LIMIT", "10"))  # subscribe POSTs/IP/hour
+SUBSCRIPTIONS_BATCH_SIZE = int(env("SUBSCRIPTIONS_BATCH_SIZE", "200"))  # mails per connection
+# Seconds to wait after the 1st, 2nd, … failed attempt; after the last, a delivery is given up.
+SUBSCRIPTIONS_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in env_list("SUBSCRIPTIONS_RETRY_DELAYS", "60,300,900,3600,10800,21600,43200")
+]
+SUBSCRIPTIONS_SWEEP_SECONDS = int(env("SUBSCRIPTIONS_SWEEP_SECONDS", "300"))
+# A delivery still "sending" after this long belonged to a worker that died mid-send.
+SUBSCRIPTIONS_SENDING_TIMEOUT = int(env("SUBSCRIPTIONS_SENDING_TIMEOUT", "600"))
 
 # Markdown authoring: the preview uses the same sanitising renderer as saved articles.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "markup.render.markdown_to_html"

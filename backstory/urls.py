@@ -22,6 +22,7 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 urlpatterns += [
+    path("", include("subscriptions.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

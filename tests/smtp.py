@@ -1,29 +1,55 @@
 """A real SMTP server on loopback (aiosmtpd) for tests of mail that must arrive."""
 
+import asyncio
 import email
 import email.policy
 import socket
 import threading
+from collections import Counter
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
 
 class Inbox:
-    """Collects what the server accepted; `refuse` makes it answer RCPT with a 5xx for addresses."""
+    """Collects what the server accepted, and misbehaves on request:
+
+    - `refuse`: addresses answered at RCPT with a 5xx (the mailbox does not exist: a bounce);
+    - `defer`: addresses answered at RCPT with a 4xx (try again later);
+    - `down`: every RCPT answered 421 (the relay is unavailable);
+    - `down_after`: the relay becomes unavailable once that many messages were accepted;
+    - `delay`: seconds between taking a message in and saying 250, as a slow relay would (a
+      client killed in that gap leaves a message the server has, but the client never knew);
+    - `hang_up`: addresses whose message is taken in, then the connection drops before the 250.
+    `connections` counts the SMTP sessions opened (one per EHLO).
+    """
 
     def __init__(self):
         self.messages = []
         self.refuse = set()
+        self.defer = set()
         self.down = False
+        self.down_after = None
+        self.delay = 0
+        self.hang_up = set()
+        self.connections = 0
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self._lock:
+            self.connections += 1
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.down:
+        exhausted = self.down_after is not None and len(self.messages) >= self.down_after
+        if self.down or exhausted:
             return "421 4.3.0 Service not available, try again later"
         if address.lower() in self.refuse:
             return "550 5.1.1 No such user here"
+        if address.lower() in self.defer:
+            return "451 4.7.1 Greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -33,6 +59,11 @@ class Inbox:
             for rcpt in envelope.rcpt_tos:
                 self.messages.append((rcpt, message))
             self._arrived.notify_all()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.hang_up & {rcpt.lower() for rcpt in envelope.rcpt_tos}:
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"  # never reaches the client
         return "250 Message accepted for delivery"
 
     def to(self, address):
@@ -43,6 +74,11 @@ class Inbox:
         with self._arrived:
             self._arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
         return len(self.messages) >= count
+
+    def count_to(self):
+        """How many messages each address received."""
+        with self._lock:
+            return Counter(rcpt.lower() for rcpt, _ in self.messages)
 
     def clear(self):
         with self._lock:

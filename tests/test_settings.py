@@ -43,6 +43,7 @@ def test_check_deploy_is_clean_for_an_https_site():
         SECRET_KEY="a-long-random-production-key-" + "x" * 40,
         SITE_URL="https://blog.example.org",
         ALLOWED_HOSTS="blog.example.org",
+        SUBSCRIPTIONS_HASH_KEY="a-separate-permanent-key-" + "y" * 40,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

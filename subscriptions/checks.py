@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.core.management import get_commands
+
+
+@register()
+def worker_sweeps_at_start(app_configs, **kwargs):
+    """Our db_worker (with its start-up sweep) only wins if we come first in INSTALLED_APPS."""
+    if get_commands().get("db_worker") != "subscriptions":
+        return [
+            Error(
+                "`manage.py db_worker` is not the subscriptions app's: a restarted worker would "
+                "not re-queue the mail a killed one left owed.",
+                hint="List 'subscriptions' before 'django_tasks_db' in INSTALLED_APPS.",
+                id="subscriptions.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def suppression_key_is_set(app_configs, **kwargs):
+    if settings.SUBSCRIPTIONS_HASH_KEY == settings.SECRET_KEY:
+        return [
+            Warning(
+                "SUBSCRIPTIONS_HASH_KEY is not set, so the suppression list is keyed with "
+                "SECRET_KEY: rotating SECRET_KEY would forget who unsubscribed or was erased.",
+                hint="Set SUBSCRIPTIONS_HASH_KEY to a long random string, once, and keep it.",
+                id="subscriptions.W001",
+            )
+        ]
+    return []

@@ -1,0 +1,74 @@
+"""A fixed-window rate limit that holds across processes (gunicorn workers, several hosts).
+
+With Redis (`REDIS_URL`) the shared cache counts; without it, a small table does, because the
+default local-memory cache is per process and would let each worker grant its own allowance.
+"""
+
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import RateLimitCounter
+
+
+def client_ip(request):
+    """The address of whoever sent the request, believing X-Forwarded-For only behind our proxies.
+
+    Each trusted proxy appends the address it received the request from, so with N proxies the
+    N-th entry from the right is the client; anything left of it was written by the client.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hit(scope, identity, limit, window_seconds):
+    """Count one request by `identity` in `scope`; True while it is within `limit` per window."""
+    window = int(time.time() // window_seconds)
+    # Keyed hash: no raw IP addresses are kept in the cache or the database.
+    digest = salted_hmac("subscriptions.ratelimit", identity).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}:{window}"
+    if settings.REDIS_URL:
+        count = _cache_hit(key, window_seconds)
+    else:
+        count = _database_hit(key, window_seconds)
+    return count <= limit
+
+
+def _cache_hit(key, window_seconds):
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds)
+        return 1
+
+
+def _database_hit(key, window_seconds):
+    expires_at = timezone.now() + timedelta(seconds=window_seconds)
+    with transaction.atomic():
+        updated = RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateLimitCounter.objects.create(key=key, count=1, expires_at=expires_at)
+            except IntegrityError:  # another process created it first
+                RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
+        return RateLimitCounter.objects.filter(key=key).values_list("count", flat=True).get()
+
+
+def prune_expired():
+    return RateLimitCounter.objects.filter(expires_at__lt=timezone.now()).delete()[0]

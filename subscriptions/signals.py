@@ -1,0 +1,43 @@
+"""Subscriptions listen to articles being saved; articles know nothing about followers."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import Notification
+
+# An article saved as published with a publication time further back than this (an import
+# from the old blog, a backdated post) is not news: followers are not mailed about it.
+BACKDATED_AFTER = timedelta(days=1)
+
+
+def schedule_notification(article_id, published_at):
+    from .tasks import enqueue_at, notify_followers
+
+    # For a scheduled article the task runs at its publication time and checks again then.
+    enqueue_at(notify_followers, published_at, article_id)
+
+
+def article_saved(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata
+        return
+    article = instance
+    if article.status != Article.Status.PUBLISHED or article.published_at is None:
+        # Unpublished before its mail went out (say, before its scheduled time): cancelled.
+        Notification.objects.filter(article=article, queued_at__isnull=True).delete()
+        return
+    notification = Notification.objects.filter(article=article).first()
+    if notification is None:
+        if article.published_at < timezone.now() - BACKDATED_AFTER:
+            return
+        notification, _ = Notification.objects.get_or_create(article=article)
+    if notification.queued_at is None:
+        # The Notification row is the promise (saved with the article); the task only acts on
+        # it, so a task lost between here and the worker is made good by the sweep.
+        transaction.on_commit(
+            partial(schedule_notification, article.pk, article.published_at), robust=True
+        )

@@ -1,0 +1,114 @@
+"""Background work, through the django_tasks API (django-tasks-db by default).
+
+Tasks carry ids only and check everything again when they run: the article may have been
+unpublished, the follower may have left, another worker may have done the work already.
+django-tasks 0.12 has no retry or cancel: a task that must run again enqueues itself with
+`run_after`, and `recover()` (at worker start and every SUBSCRIPTIONS_SWEEP_SECONDS) re-queues
+whatever the database says is owed, so a lost task never loses mail.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from . import delivery
+from .mail import confirmation_message
+from .models import Follower
+
+logger = logging.getLogger(__name__)
+
+CONFIRMATION_ATTEMPTS = 3
+
+
+def enqueue_at(a_task, when, *args):
+    """Enqueue `a_task` to run at `when`; returns None if the backend cannot run it later.
+
+    The `immediate` backend refuses `run_after`; then the periodic sweep does the work once it
+    is due, and whatever called us (a staff member's save) carries on.
+    """
+    if when is not None and when > timezone.now():
+        if not a_task.get_backend().supports_defer:
+            logger.info("%s not scheduled for %s: the task backend cannot defer", a_task.name, when)
+            return None
+        a_task = a_task.using(run_after=when)
+    return a_task.enqueue(*args)
+
+
+@task()
+def send_confirmation(follower_id, attempt=1):
+    follower = Follower.objects.filter(pk=follower_id, status=Follower.Status.PENDING).first()
+    if follower is None:
+        return "not pending"
+    try:
+        confirmation_message(follower).send(fail_silently=False)
+    except Exception:
+        # The reader is waiting for this mail: try a couple more times, then let them ask
+        # again straight away (no resend pause).
+        logger.warning("Confirmation mail to follower %s failed", follower_id, exc_info=True)
+        if attempt < CONFIRMATION_ATTEMPTS:
+            enqueue_at(
+                send_confirmation,
+                timezone.now() + timedelta(minutes=attempt),
+                follower_id,
+                attempt + 1,
+            )
+        else:
+            Follower.objects.filter(pk=follower_id).update(confirmation_sent_at=None)
+        return "failed"
+    return "sent"
+
+
+@task()
+def notify_followers(article_id):
+    """Make the article's deliveries (once) and start sending them."""
+    count = delivery.fan_out(article_id)
+    if count:
+        send_deliveries.enqueue(article_id)
+    return count
+
+
+@task()
+def send_deliveries(article_id):
+    """One batch over one SMTP connection; the next batch is a new task."""
+    result = delivery.send_batch(article_id)
+    if result.retry_at:
+        enqueue_at(send_deliveries, result.retry_at, article_id)
+    elif result.full:
+        send_deliveries.enqueue(article_id)
+    return {"sent": result.sent, "bounced": result.bounced}
+
+
+def retry_deliveries(deliveries):
+    """Staff asked to send these again (the admin's retry actions)."""
+    count, article_ids = delivery.reset_for_retry(deliveries)
+    for article_id in article_ids:
+        transaction.on_commit(partial(send_deliveries.enqueue, article_id), robust=True)
+    return count
+
+
+def recover():
+    """Re-queue what the database says is owed; safe to run at any time, as often as wanted."""
+    found = delivery.sweep()
+    for article_id in found.unqueued_articles:
+        notify_followers.enqueue(article_id)
+    for article_id in found.owed_articles:
+        send_deliveries.enqueue(article_id)
+    return found
+
+
+@task()
+def sweep_deliveries():
+    """The periodic sweep: recover, then come back in SUBSCRIPTIONS_SWEEP_SECONDS."""
+    found = recover()
+    enqueue_at(
+        sweep_deliveries, timezone.now() + timedelta(seconds=settings.SUBSCRIPTIONS_SWEEP_SECONDS)
+    )
+    return {
+        "interrupted": found.interrupted,
+        "articles": sorted(set(found.unqueued_articles) | set(found.owed_articles)),
+    }

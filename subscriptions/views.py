@@ -1,0 +1,118 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import services, tokens
+from .forms import SubscribeForm
+from .models import Follower
+from .ratelimit import client_ip, hit
+
+RATE_WINDOW_SECONDS = 3600
+
+
+def from_our_pages(request):
+    """Whether a POST was sent by a page of this site, judged by its Origin (or Referer).
+
+    The sidebar form sits on pages that will be cached for anonymous readers, so it cannot
+    carry a per-reader CSRF token; the browser's Origin header does that job instead.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if not referer.scheme or not referer.netloc:
+            return False
+        origin = f"{referer.scheme}://{referer.netloc}"
+    site = urlsplit(settings.SITE_URL)
+    allowed = {
+        f"{site.scheme}://{site.netloc}",
+        f"{request.scheme}://{request.get_host()}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+    return origin.lower() in {o.lower() for o in allowed}
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    if request.method != "POST":
+        return render(request, "subscriptions/subscribe.html", {"form": SubscribeForm()})
+    if not from_our_pages(request):
+        return render(request, "subscriptions/forbidden.html", status=403)
+    form = SubscribeForm(request.POST)
+    allowed = hit(
+        "subscribe", client_ip(request), settings.SUBSCRIPTIONS_RATE_LIMIT, RATE_WINDOW_SECONDS
+    )
+    if not allowed:
+        return render(
+            request, "subscriptions/subscribe.html", {"form": form, "limited": True}, status=429
+        )
+    if not form.is_valid():
+        return render(request, "subscriptions/subscribe.html", {"form": form})
+    services.subscribe(form.cleaned_data["email"])
+    return redirect("subscriptions:check_inbox")
+
+
+def check_inbox(request):
+    return render(
+        request,
+        "subscriptions/check_inbox.html",
+        {"valid_days": settings.SUBSCRIPTIONS_CONFIRM_DAYS},
+    )
+
+
+def link_problem(request, problem, status):
+    return render(request, "subscriptions/link_problem.html", {"problem": problem}, status=status)
+
+
+# The token in the address is what authenticates these two pages' buttons: no session or CSRF
+# cookie is needed, so they work in any browser or mail app a link is opened in.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    try:
+        follower_id = tokens.follower_id_from_confirm_token(token)
+    except tokens.ExpiredLink:
+        return link_problem(request, "expired", status=410)
+    except tokens.InvalidLink:
+        return link_problem(request, "invalid", status=404)
+    follower = Follower.objects.filter(pk=follower_id).first()
+    if follower is None or follower.status in (
+        Follower.Status.UNSUBSCRIBED,
+        Follower.Status.BOUNCED,
+    ):
+        return link_problem(request, "stale", status=410)
+    if request.method == "POST":
+        follower = services.confirm(follower)
+    if follower.status == Follower.Status.ACTIVE:
+        return render(request, "subscriptions/confirmed.html")
+    return render(request, "subscriptions/confirm.html")
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET shows the buttons; any POST unsubscribes, including RFC 8058's one-click POST."""
+    try:
+        follower_id = tokens.follower_id_from_unsubscribe_token(token)
+    except tokens.InvalidLink:
+        return link_problem(request, "invalid", status=404)
+    follower = Follower.objects.filter(pk=follower_id).first()
+    if follower is None:
+        # Erased already: there is nothing left to mail, and nothing to show.
+        return render(request, "subscriptions/erased.html")
+    if request.method == "POST":
+        if request.POST.get("action") == "erase":
+            services.erase(follower)
+            return render(request, "subscriptions/erased.html")
+        follower = services.unsubscribe(follower)
+    return render(
+        request,
+        "subscriptions/unsubscribe.html",
+        {"done": follower.status in (Follower.Status.UNSUBSCRIBED, Follower.Status.BOUNCED)},
+    )

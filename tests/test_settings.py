@@ -37,7 +37,8 @@ def test_sites_framework_domain_follows_site_url(db):
 
 
 def test_check_deploy_is_clean_for_an_https_site():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    # (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves; no deployment has it.)
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DEBUG="0",
         SECRET_KEY="a-long-random-production-key-" + "x" * 40,

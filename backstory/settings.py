@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_comments_xtd",
     "django_comments",
+    "images",
     "authors",
     "articles",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.

@@ -37,3 +37,16 @@ class SafeImageField(models.ImageField):
         return super().formfield(
             **{"form_class": SafeImageFormField, "max_dimension": self.max_dimension, **kwargs}
         )
+
+
+def queue_renditions(instance, field_name):
+    """After the row is committed, make the renditions of its image in the background."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from .tasks import make_image_renditions
+
+    transaction.on_commit(
+        partial(make_image_renditions.enqueue, instance._meta.label, instance.pk, field_name)
+    )

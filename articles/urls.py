@@ -25,8 +25,31 @@ class TwoDigits:
         return f"{int(value):02d}"
 
 
+class WordPressSlug:
+    """Django's slug plus non-ASCII letters: WordPress permalinks may hold them (percent-encoded).
+
+    Our own slugs are ASCII; an imported post whose WordPress slug was not keeps its old address
+    as a redirect, which this lets the article route reach.
+    """
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class PostSuffix(WordPressSlug):
+    # Never "feed": <article URL>feed/ is the article's comment feed in the contract.
+    regex = r"(?!feed/)[-\w]+"
+
+
 register_converter(Year, "yyyy")
 register_converter(TwoDigits, "dd")
+register_converter(WordPressSlug, "wpslug")
+register_converter(PostSuffix, "wpsuffix")
 
 
 def paginated(route, view, name):
@@ -44,7 +67,12 @@ urlpatterns = [
     *paginated("author/<slug:slug>/", views.AuthorView.as_view(), "author"),
     *paginated("<yyyy:year>/", views.DateArchiveView.as_view(), "year"),
     *paginated("<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), "month"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="detail"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<wpslug:slug>/", views.article_detail, name="detail"),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<wpslug:slug>/<wpsuffix:suffix>/",
+        views.post_suffix,
+        name="post-suffix",
+    ),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -9,6 +9,7 @@ from django.views.generic import ListView
 
 from authors.models import Author
 
+from . import legacy
 from .models import Article, ArticleRedirect, Category, Page, Tag
 
 PER_PAGE = 10
@@ -37,6 +38,10 @@ class ArticleListView(ListView):
 
 class HomeView(ArticleListView):
     def get(self, request, *args, **kwargs):
+        # The old WordPress blog's /?p=<id> links, and their kin.
+        old_link = legacy.redirect_for_query(request.GET)
+        if old_link:
+            return redirect(old_link, permanent=True)
         self.query = request.GET.get("s")
         return super().get(request, *args, **kwargs)
 
@@ -126,6 +131,14 @@ def article_detail(request, year, month, day, slug):
             return redirect(old.article, permanent=True)
         raise Http404("No article at this address.")
     return render_article(request, article)
+
+
+def post_suffix(request, year, month, day, slug, suffix):
+    """What WordPress served below a post (attachment pages, /amp/, …): a 301 to the article."""
+    url = legacy.redirect_for_post_suffix(year, month, day, slug, suffix)
+    if url is None:
+        raise Http404("No article at this address.")
+    return redirect(url, permanent=True)
 
 
 def render_article(request, article):

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "articles",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",
+    "wordpress",
 ]
 
 MIDDLEWARE = [

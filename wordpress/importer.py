@@ -451,6 +451,10 @@ class Importer:
             if password:
                 self.report.note("posts", f"{wp_id} “{title}” had a password: imported as a draft")
         slug, old_slug = self.ascii_slug(item.get("wp:post_name"), title, f"post-{wp_id}", 200)
+        if old_slug and item.get("wp:post_name"):
+            self.report.note(
+                "posts", f"{wp_id}: slug “{old_slug}” is now {slug} (old links redirect)"
+            )
         category, others = self.category_for(item)
         if others:
             self.report.note(
@@ -549,8 +553,9 @@ class Importer:
             else:
                 found = [self.site.attachments[i] for i in ids if i in self.site.attachments]
                 missing = len(ids) - len(found)
+            # Their addresses are rewritten with the post's other images.
             images = [
-                (self.rewrite_url(a.url, "img"), a.alt or a.title)
+                (a.url, a.alt or a.title)
                 for a in found
                 if Path(urlsplit(a.url).path).suffix.lower() in IMAGE_SUFFIXES
             ]
@@ -768,9 +773,10 @@ class Importer:
             nodes.append(Node(row.pk, parent, (row.submit_date, row.wp_id or 0), approved))
         places, moved = plan_threads(nodes, self.max_level)
         if moved:
+            replies = "1 reply" if len(moved) == 1 else f"{len(moved)} replies"
             self.report.note(
                 "comments",
-                f"{len(moved)} replies on “{article.title}” nested deeper than "
+                f"{replies} on “{article.title}” nested deeper than "
                 f"COMMENTS_MAX_DEPTH={settings.COMMENTS_MAX_DEPTH}: shown under an earlier "
                 "comment of their thread",
             )

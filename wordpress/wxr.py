@@ -50,7 +50,8 @@ def sources(paths):
         path = Path(name)
         try:
             with open(path, "rb") as probe:
-                probe.read(1)
+                if not probe.read(1):
+                    raise WXRError(f"{path} is empty: export the blog again.")
             if zipfile.is_zipfile(path):
                 with zipfile.ZipFile(path) as archive:
                     members = sorted(

@@ -303,7 +303,16 @@ def comment_to_text(html):
     A link keeps its words and its address ("words (https://…)"); comments.text.render_comment
     turns the address back into a link when the comment is shown.
     """
-    soup = BeautifulSoup((html or "").replace("\r\n", "\n"), "html.parser")
+    html = (html or "").replace("\r\n", "\n")
+    if "<" in html or "&" in html:
+        html = _comment_html_to_text(html)
+    text = re.sub(r"[ \t]+\n", "\n", html)
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _comment_html_to_text(html):
+    soup = BeautifulSoup(html, "html.parser")
     for link in soup.find_all("a"):
         href = (link.get("href") or "").strip()
         words = link.get_text(" ", strip=True)
@@ -327,7 +336,4 @@ def comment_to_text(html):
         block.insert_before("\n\n")
         block.insert_after("\n\n")
         block.unwrap()
-    text = unescape(soup.get_text())
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return unescape(soup.get_text())

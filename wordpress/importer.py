@@ -700,7 +700,7 @@ class Importer:
         for wp_id, values in records.items():
             comment = existing.get(wp_id)
             if comment is None:
-                new.append(Comment(**values, thread_id=0, parent_id=0, level=0, order=1))
+                new.append(Comment(**values, is_public=False))
                 continue
             differing = [k for k, v in values.items() if getattr(comment, k) != v]
             if differing:
@@ -708,13 +708,19 @@ class Importer:
                     setattr(comment, key, values[key])
                 fields.update(differing)
                 changed.append(comment)
-        insert_comments(new)
         if changed:
             Comment.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
+        # Ids in the order the comments were written: threads are shown in id order.
+        new.sort(key=lambda c: (c.submit_date, c.wp_id))
+        insert_base_rows(new)
+        self.place_comments(article, new)
+        insert_child_rows(new)
+        public = [c.pk for c in new if c.is_public]
+        for start in range(0, len(public), BATCH):
+            BaseComment.objects.filter(pk__in=public[start : start + BATCH]).update(is_public=True)
         self.report.count("comments", "created", len(new))
         self.report.count("comments", "updated", len(changed))
         self.report.count("comments", "unchanged", len(records) - len(new) - len(changed))
-        self.place_comments(article)
 
     def comment_values(self, article, wp_id, data):
         text = comment_to_text(data.get("wp:comment_content", ""))
@@ -747,17 +753,21 @@ class Importer:
             "wp_parent_id": _int(data.get("wp:comment_parent")) or None,
         }
 
-    def place_comments(self, article):
-        """Thread columns and visibility for all the article's comments, written in bulk."""
+    def place_comments(self, article, new):
+        """Thread columns and visibility for all the article's comments.
+
+        `new` comments have their base row (and so their id) but not yet the rest: their columns
+        are set before those rows are written. Rows already here are updated where they moved.
+        """
         rows = list(
             Comment.objects.for_article(article).only(
                 "pk", "wp_id", "wp_parent_id", "parent_id", "submit_date", "status",
                 "thread_id", "level", "order", "nested_count", "is_public",
             )
         )  # fmt: skip
-        by_wp_id = {row.wp_id: row.pk for row in rows if row.wp_id}
+        by_wp_id = {row.wp_id: row.pk for row in rows + new if row.wp_id}
         nodes = []
-        for row in rows:
+        for row in rows + new:
             if row.wp_id:
                 parent = by_wp_id.get(row.wp_parent_id) if row.wp_parent_id else None
                 if row.wp_parent_id and parent is None:
@@ -780,6 +790,9 @@ class Importer:
                 f"COMMENTS_MAX_DEPTH={settings.COMMENTS_MAX_DEPTH}: shown under an earlier "
                 "comment of their thread",
             )
+        for comment in new:
+            for key, value in places[comment.pk].__dict__.items():
+                setattr(comment, key, value)
         stale = []
         for row in rows:
             place = places[row.pk]
@@ -826,21 +839,19 @@ class Importer:
 PLACE_FIELDS = ("thread_id", "parent_id", "level", "order", "nested_count", "is_public")
 
 
-def insert_comments(comments):
-    """Insert new comments in bulk, ids included.
+# Comment is three tables deep (django_comments → django_comments_xtd → comments) and Django's
+# bulk_create refuses such models. New comments are written a table at a time instead: the base
+# table through bulk_create, which returns the new ids, and the two tables below it with those ids
+# through the call Model.save() itself makes for each table (`_insert`), a batch at a time. No
+# signals are sent: nothing reacts to an imported comment.
 
-    Comment is three tables deep (django_comments → django_comments_xtd → comments) and
-    Django's bulk_create refuses such models. The base table goes through bulk_create, which
-    returns the new ids; the two tables below it get rows with those ids through the same call
-    Model.save() makes for each table (`_insert`), a batch at a time. No signals are sent: nothing
-    reacts to an imported comment.
-    """
+
+def insert_base_rows(comments):
+    """Write the django_comments rows of new comments; sets their ids."""
     if not comments:
         return
-    base_fields = [f for f in BaseComment._meta.concrete_fields if not f.primary_key]
-    rows = [
-        BaseComment(**{f.attname: getattr(c, f.attname) for f in base_fields}) for c in comments
-    ]
+    fields = [f for f in BaseComment._meta.concrete_fields if not f.primary_key]
+    rows = [BaseComment(**{f.attname: getattr(c, f.attname) for f in fields}) for c in comments]
     if connection.features.can_return_rows_from_bulk_insert:
         BaseComment.objects.bulk_create(rows, batch_size=BATCH)
     else:
@@ -848,6 +859,10 @@ def insert_comments(comments):
             row.save()
     for comment, row in zip(comments, rows, strict=True):
         comment.id = comment.comment_ptr_id = comment.xtdcomment_ptr_id = row.pk
+
+
+def insert_child_rows(comments):
+    """Write the django_comments_xtd and comments rows of comments whose base rows exist."""
     for model in (XtdComment, Comment):
         for start in range(0, len(comments), BATCH):
             model._base_manager._insert(

@@ -337,17 +337,19 @@ class Importer:
             self.report.note(kind, f"{name}: /{kind[:-1]}/{old}/ is now /{kind[:-1]}/{slug}/")
         term = model.objects.filter(wp_id=wp_id).first() if wp_id else None
         if term is None:
+            # A term staff made before the import (like "Uncategorized") is the same term; so is
+            # one a post names without the export listing it (no id to go by).
             term = model.objects.filter(slug=slug).first()
-            if term is not None and term.wp_id not in (None, wp_id):
+            if term is not None and None not in (term.wp_id, wp_id) and term.wp_id != wp_id:
                 term = None
                 slug = self.free_slug(model, slug, 100)
         values = {"name": name, **extra}
+        if wp_id is not None:
+            values["wp_id"] = wp_id
         if term is None:
-            term = model.objects.create(slug=slug, wp_id=wp_id, **values)
+            term = model.objects.create(slug=slug, **values)
             self.report.count(kind, "created")
-        elif term.wp_id != wp_id or any(getattr(term, k) != v for k, v in values.items()):
-            # A term staff made before the import (like "Uncategorized") is the same term.
-            term.wp_id = wp_id
+        elif any(getattr(term, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(term, key, value)
             term.save()
@@ -398,6 +400,11 @@ class Importer:
             self.report.skip(kind, html_to_text(item.get("title", "")), "no wp:post_id")
         elif status in SKIPPED_STATUSES:
             self.report.skip(kind, wp_id, SKIPPED_STATUSES[status])
+        if kind == "other items" or not wp_id or status in SKIPPED_STATUSES:
+            for comment in item["comments"]:
+                self.report.skip(
+                    "comments", _int(comment.get("wp:comment_id")), "on a skipped item"
+                )
         elif post_type == "post":
             self.progress(f"post {wp_id}: {html_to_text(item.get('title', ''))[:70]}")
             self.import_post(wp_id, item)

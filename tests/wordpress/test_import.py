@@ -35,7 +35,12 @@ def test_authors_categories_with_parents_and_tags(imported):
     assert Category.objects.get(slug="spine-conditions").description.startswith("What can go")
     # The site's own "Uncategorized" is WordPress's too: not a second one.
     assert Category.objects.filter(slug="uncategorized").count() == 1
-    assert set(Tag.objects.values_list("slug", flat=True)) == {"posture", "exercise", "ubungen"}
+    assert set(Tag.objects.values_list("slug", flat=True)) == {
+        "posture",
+        "exercise",
+        "ubungen",
+        "walking",
+    }
     assert set(article(10).tags.values_list("slug", flat=True)) == {"posture", "exercise"}
     assert article(10).category == sciatica
     assert article(11).author.slug == "samokafor"
@@ -85,6 +90,7 @@ def test_trashed_posts_menu_items_pingbacks_and_page_comments_are_skipped_with_r
     assert skipped[("posts", "in WordPress's trash")] == ["19"]
     assert skipped[("comments", "a pingback or trackback, not a reader's comment")] == ["108"]
     assert skipped[("comments", "on a page")] == ["120"]
+    assert skipped[("comments", "on a skipped item")] == ["130"]
     assert ("other items", "WordPress nav_menu_item items have no place here") in skipped
     assert not Comment.objects.filter(wp_id__in=[108, 120]).exists()
 

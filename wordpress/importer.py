@@ -431,13 +431,16 @@ class Importer:
         naive, utc = parse_wp_date(local), parse_wp_date(gmt)
         if naive is None:
             return utc.replace(tzinfo=datetime.UTC) if utc else None
-        candidates = [naive.replace(tzinfo=self.tz, fold=fold) for fold in (0, 1)]
+        # In UTC, so it compares equal to what the database returns: an aware time in a
+        # repeated hour never equals one in another zone (PEP 495).
+        candidates = [
+            naive.replace(tzinfo=self.tz, fold=fold).astimezone(datetime.UTC) for fold in (0, 1)
+        ]
         if utc is not None:
             utc = utc.replace(tzinfo=datetime.UTC)
             self.dates_checked += 1
-            for candidate in candidates:
-                if candidate == utc:
-                    return candidate
+            if utc in candidates:
+                return utc
             self.dates_off += 1
         # The earlier of a repeated hour; a time skipped by the clocks lands just after the gap,
         # on the same day either way.

@@ -94,3 +94,16 @@ def test_a_failed_import_exits_non_zero():
     )
     assert result.returncode == 1
     assert "Cannot read no-such-export.xml" in result.stderr
+
+
+def test_an_entity_expansion_bomb_is_refused_quickly(tmp_path):
+    entities = ['<!ENTITY e0 "lollollollollollollollollollol">'] + [
+        f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 10)
+    ]
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE rss [' + "".join(entities) + "]>"
+        '<rss><channel><wp:wxr_version xmlns:wp="http://wordpress.org/export/1.2/">&e9;'
+        "</wp:wxr_version></channel></rss>"
+    )
+    with pytest.raises(CommandError, match="amplification"):
+        run(str(write_export(tmp_path, bomb)))

@@ -342,3 +342,26 @@ def test_old_slugs_from_wordpress_redirect(client, imported):
     response = client.get("/2023/04/12/leg-pain-explained/")
     assert response.status_code == 301
     assert response["Location"] == "/2023/04/12/sciatica-why-your-leg-hurts/"
+
+
+@pytest.mark.parametrize(
+    ("local", "utc", "expected"),
+    [
+        # Clocks went back at 02:00 on 5 November 2023: 01:30 happened twice.
+        ("2023-11-05 01:30:00", "2023-11-05 06:30:00", "2023-11-05 06:30"),
+        ("2023-11-05 01:30:00", "2023-11-05 07:30:00", "2023-11-05 07:30"),
+        ("2023-11-05 01:30:00", "0000-00-00 00:00:00", "2023-11-05 06:30"),
+        # Clocks went forward at 02:00 on 12 March 2023: 02:30 never happened; same day still.
+        ("2023-03-12 02:30:00", "0000-00-00 00:00:00", "2023-03-12 08:30"),
+        ("0000-00-00 00:00:00", "2023-03-12 08:30:00", "2023-03-12 08:30"),
+    ],
+)
+def test_local_times_around_daylight_saving_changes(db, local, utc, expected):
+    from wordpress.importer import Importer, Site
+    from wordpress.report import Report
+
+    importer = Importer(Site(), Report(), media=None)
+    aware = importer.local_datetime(local, utc)
+    assert aware.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M") == expected
+    if not local.startswith("0000"):
+        assert timezone.localtime(aware, CHICAGO).date().isoformat() == local[:10]

@@ -1,8 +1,9 @@
 """Addresses the old WordPress blog handed out besides its permalinks, and where they lead now.
 
 Links in search engines, old emails and other sites keep working with a 301: /?p=<id>,
-/?page_id=<id>, /?attachment_id=<id>, /?cat=<id>, /?author=<id>, and the addresses WordPress
-served under a post (its attachments' pages, /amp/, /embed/, /trackback/, /<n>/ for its pages).
+/?page_id=<id>, /?attachment_id=<id>, /?cat=<id>, /?author=<id>, the addresses WordPress
+served under a post (its attachments' pages, /amp/, /embed/, /trackback/, /<n>/ for its pages),
+and a subcategory's /category/<parent>/<child>/.
 Only what the public may see is redirected to; anything else answers 404, so a draft's id reveals
 nothing.
 """
@@ -109,3 +110,20 @@ def redirect_for_post_suffix(year, month, day, slug, suffix):
     if WordPressAttachment.objects.filter(article=article, slug=suffix).exists():
         return article.get_absolute_url()
     return None
+
+
+def redirect_for_category_path(path):
+    """/category/<parent>/<child>/ (WordPress names every ancestor) is /category/<child>/ here;
+    None unless the path is exactly the category's ancestry."""
+    slugs = [s for s in path.split("/") if s]
+    category = Category.objects.filter(slug=slugs[-1]).first()
+    ancestry = []
+    seen = set()
+    node = category
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        ancestry.insert(0, node.slug)
+        node = node.parent
+    if category is None or ancestry != slugs:
+        return None
+    return category.get_absolute_url()

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from . import views
 
@@ -63,6 +63,12 @@ def paginated(route, view, name):
 urlpatterns = [
     *paginated("", views.HomeView.as_view(), "home"),
     *paginated("category/<slug:slug>/", views.CategoryView.as_view(), "category"),
+    # WordPress's subcategory address; never a category's own page/<n>/ or feed/.
+    re_path(
+        r"^category/(?P<path>(?:(?!page/|feed/)[-\w]+/){2,})$",
+        views.category_path,
+        name="category-path",
+    ),
     *paginated("tag/<slug:slug>/", views.TagView.as_view(), "tag"),
     *paginated("author/<slug:slug>/", views.AuthorView.as_view(), "author"),
     *paginated("<yyyy:year>/", views.DateArchiveView.as_view(), "year"),

@@ -141,6 +141,14 @@ def post_suffix(request, year, month, day, slug, suffix):
     return redirect(url, permanent=True)
 
 
+def category_path(request, path):
+    """WordPress's address of a subcategory, /category/<parent>/<child>/: a 301 to ours."""
+    url = legacy.redirect_for_category_path(path)
+    if url is None:
+        raise Http404("No category at this address.")
+    return redirect(url, permanent=True)
+
+
 def render_article(request, article):
     previous, following = article.neighbours() if article.is_public else (None, None)
     response = render(

@@ -239,24 +239,22 @@ class Importer:
         )
         slug = slugify(login)[:120] or f"author-{wp_id}"
         author = Author.objects.filter(wp_id=wp_id).first() if wp_id else None
+        # Bylines are edited here (credentials, bio): an author, once here, is left as it is.
+        outcome = "unchanged"
         if author is None:
-            author = Author.objects.filter(slug=slug, wp_id__isnull=True).first()
-            if author is not None:
-                # Staff made this author before the import: keep their byline, take the id.
-                self.report.note("authors", f"{login} is the existing author /author/{slug}/")
-                author.wp_id = wp_id
+            author = Author.objects.filter(slug=slug).first()
+            if author is not None and None in (author.wp_id, wp_id):
+                # Staff made this author before the import (or the export gives no id): the
+                # same person. Their byline stays as staff wrote it.
+                if wp_id is not None:
+                    self.report.note("authors", f"{login} is the existing author /author/{slug}/")
+                    author.wp_id, outcome = wp_id, "updated"
+                    author.save()
+            else:
+                author = Author(name=name, slug=self.free_slug(Author, slug, 120), wp_id=wp_id)
                 author.save()
-                self.report.count("authors", "updated")
-        if author is None:
-            author = Author(name=name, slug=self.free_slug(Author, slug, 120), wp_id=wp_id)
-            author.save()
-            self.report.count("authors", "created")
-        elif author.wp_id == wp_id and wp_id is not None and author.name != name:
-            author.name = name
-            author.save()
-            self.report.count("authors", "updated")
-        elif author.wp_id == wp_id:
-            self.report.count("authors", "unchanged")
+                outcome = "created"
+        self.report.count("authors", outcome)
         if self.create_users:
             self.link_user(author, login, data)
         if wp_id and author.user_id:
@@ -313,8 +311,9 @@ class Importer:
         for nicename, data in self.site.categories.items():
             category = self.categories[nicename]
             parent = self.categories.get((data.get("wp:category_parent") or "").strip())
-            if parent is not None and parent.pk != category.parent_id and parent != category:
-                category.parent = parent
+            parent_id = parent.pk if parent is not None and parent != category else None
+            if category.parent_id != parent_id:
+                category.parent_id = parent_id
                 category.save(update_fields=["parent"])
 
     def import_tags(self):

@@ -365,3 +365,19 @@ def test_local_times_around_daylight_saving_changes(db, local, utc, expected):
     assert aware.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M") == expected
     if not local.startswith("0000"):
         assert timezone.localtime(aware, CHICAGO).date().isoformat() == local[:10]
+
+
+def test_authors_and_categories_staff_made_before_the_import_are_reused(db):
+    from tests.factories import AuthorFactory, CategoryFactory
+
+    maya = AuthorFactory(name="Maya Lindqvist", credentials="MD, FAAOS", slug="drmaya")
+    sciatica = CategoryFactory(name="Sciatica", slug="sciatica")
+    import_wordpress([EXPORT])
+    import_wordpress([EXPORT])
+    maya.refresh_from_db()
+    assert maya.wp_id == 2 and maya.byline == "Maya Lindqvist, MD, FAAOS"
+    assert Author.objects.count() == 2
+    assert article(10).author == maya
+    sciatica.refresh_from_db()
+    assert sciatica.wp_id == 6 and sciatica.parent.slug == "spine-conditions"
+    assert Category.objects.filter(slug__startswith="sciatica").count() == 1

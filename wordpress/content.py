@@ -281,7 +281,7 @@ def post_to_markdown(html, *, gallery_images, rewrite_url=None):
     return html_to_markdown(wpautop(html), rewrite_url), conversion
 
 
-def html_to_text(html):
+def plain_text(html):
     """Plain text of a small piece of HTML (titles, excerpts): tags dropped, entities decoded."""
     text = BeautifulSoup(html or "", "html.parser").get_text(" ")
     return " ".join(unescape(text).split())

@@ -45,7 +45,7 @@ from comments.models import Comment
 from comments.text import render_comment
 
 from . import wxr
-from .content import comment_to_text, html_to_text, post_to_markdown
+from .content import comment_to_text, plain_text, post_to_markdown
 from .media import IMAGE_SUFFIXES, Media, uploads_path
 from .report import Report
 from .threads import Node, plan_threads
@@ -139,7 +139,7 @@ def scan(documents):
                     parent=_int(item.get("wp:post_parent")),
                     url=(item.get("wp:attachment_url") or item.get("guid") or "").strip(),
                     slug=unquote(item.get("wp:post_name", "").strip()),
-                    title=html_to_text(item.get("title", "")),
+                    title=plain_text(item.get("title", "")),
                     alt=_first(item["meta"], "_wp_attachment_image_alt"),
                     order=_int(item.get("wp:menu_order")),
                 )
@@ -235,7 +235,7 @@ class Importer:
             filter(None, [data.get("wp:author_first_name"), data.get("wp:author_last_name")])
         )
         name = shorten(
-            html_to_text(data.get("wp:author_display_name") or full or login) or login, 120
+            plain_text(data.get("wp:author_display_name") or full or login) or login, 120
         )
         slug = slugify(login)[:120] or f"author-{wp_id}"
         author = Author.objects.filter(wp_id=wp_id).first() if wp_id else None
@@ -305,8 +305,8 @@ class Importer:
                 "categories",
                 _int(data.get("wp:term_id")) or None,
                 nicename,
-                html_to_text(data.get("wp:cat_name") or nicename),
-                description=html_to_text(data.get("wp:category_description", "")),
+                plain_text(data.get("wp:cat_name") or nicename),
+                description=plain_text(data.get("wp:category_description", "")),
             )
         for nicename, data in self.site.categories.items():
             category = self.categories[nicename]
@@ -323,7 +323,7 @@ class Importer:
                 "tags",
                 _int(data.get("wp:term_id")) or None,
                 slug,
-                html_to_text(data.get("wp:tag_name") or slug),
+                plain_text(data.get("wp:tag_name") or slug),
             )
 
     def term(self, model, kind, wp_id, nicename, name, **extra):
@@ -365,7 +365,7 @@ class Importer:
             nicename = nicename.strip() or slugify(name)
             if nicename not in self.categories:
                 self.categories[nicename] = self.term(
-                    Category, "categories", None, nicename, html_to_text(name)
+                    Category, "categories", None, nicename, plain_text(name)
                 )
             categories.append(self.categories[nicename])
         if not categories:
@@ -381,7 +381,7 @@ class Importer:
                 continue
             nicename = nicename.strip() or slugify(name)
             if nicename not in self.tags:
-                self.tags[nicename] = self.term(Tag, "tags", None, nicename, html_to_text(name))
+                self.tags[nicename] = self.term(Tag, "tags", None, nicename, plain_text(name))
             tags.append(self.tags[nicename])
         return tags
 
@@ -391,28 +391,28 @@ class Importer:
         post_type = (item.get("wp:post_type") or "post").strip()
         wp_id = _int(item.get("wp:post_id"))
         kind = {"post": "posts", "page": "pages"}.get(post_type, "other items")
-        label = f"{post_type} {wp_id}"
         status = (item.get("wp:status") or "").strip()
         if kind == "other items":
-            self.report.skip(kind, label, f"WordPress {post_type} items have no place here")
+            what, reason = f"{post_type} {wp_id}", f"WordPress {post_type} items have no place here"
         elif not wp_id:
-            self.report.skip(kind, html_to_text(item.get("title", "")), "no wp:post_id")
-        elif status in SKIPPED_STATUSES:
-            self.report.skip(kind, wp_id, SKIPPED_STATUSES[status])
-        if kind == "other items" or not wp_id or status in SKIPPED_STATUSES:
+            what, reason = plain_text(item.get("title", "")), "no wp:post_id"
+        else:
+            what, reason = wp_id, SKIPPED_STATUSES.get(status)
+        if reason:
+            self.report.skip(kind, what, reason)
             for comment in item["comments"]:
                 self.report.skip(
                     "comments", _int(comment.get("wp:comment_id")), "on a skipped item"
                 )
         elif post_type == "post":
-            self.progress(f"post {wp_id}: {html_to_text(item.get('title', ''))[:70]}")
+            self.progress(f"post {wp_id}: {plain_text(item.get('title', ''))[:70]}")
             self.import_post(wp_id, item)
         else:
-            self.progress(f"page {wp_id}: {html_to_text(item.get('title', ''))[:70]}")
+            self.progress(f"page {wp_id}: {plain_text(item.get('title', ''))[:70]}")
             self.import_page(wp_id, item)
 
     def title_of(self, kind, wp_id, item, length):
-        title = html_to_text(item.get("title", ""))
+        title = plain_text(item.get("title", ""))
         if not title:
             self.report.note(kind, f"{wp_id} has no title: called “Untitled”")
             return "Untitled"
@@ -478,7 +478,7 @@ class Importer:
             "author_id": self.author_for(item.get("dc:creator")).pk,
             "category_id": category.pk,
             "body": body,
-            "excerpt": html_to_text(item.get("excerpt:encoded", "")),
+            "excerpt": plain_text(item.get("excerpt:encoded", "")),
             "status": article_status,
             "published_at": published_at,
             "comments_open": (item.get("wp:comment_status") or "open").strip() == "open",
@@ -734,7 +734,7 @@ class Importer:
     def comment_values(self, article, wp_id, data):
         text = comment_to_text(data.get("wp:comment_content", ""))
         status = COMMENT_STATUS.get((data.get("wp:comment_approved") or "").strip().lower())
-        name = html_to_text(data.get("wp:comment_author", "")) or "Anonymous"
+        name = plain_text(data.get("wp:comment_author", "")) or "Anonymous"
         if len(name) > 50:
             self.report.note("comments", f"{wp_id}: name shortened to 50 characters")
         email = (data.get("wp:comment_author_email") or "").strip()

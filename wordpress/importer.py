@@ -447,6 +447,8 @@ class Importer:
 
     def import_post(self, wp_id, item):
         title = self.title_of("posts", wp_id, item, 250)
+        article = Article.objects.filter(wp_id=wp_id).first()
+        created = article is None
         status = item.get("wp:status", "").strip()
         password = (item.get("wp:post_password") or "").strip()
         if status in {"publish", "future"} and not password:
@@ -454,7 +456,9 @@ class Importer:
             published_at = self.local_datetime(
                 item.get("wp:post_date"), item.get("wp:post_date_gmt")
             )
-            published_at = published_at or timezone.now()
+            if published_at is None:
+                # Published without a date: the first import's clock, kept on later ones.
+                published_at = (article and article.published_at) or timezone.now()
         else:
             article_status, published_at = Article.Status.DRAFT, None
             if password:
@@ -483,8 +487,6 @@ class Importer:
             "published_at": published_at,
             "comments_open": (item.get("wp:comment_status") or "open").strip() == "open",
         }
-        article = Article.objects.filter(wp_id=wp_id).first()
-        created = article is None
         if created:
             article = Article(wp_id=wp_id)
         if published_at and (created or article.slug != slug):

@@ -50,6 +50,10 @@ class Category(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # Set by `import_wordpress`: the key that makes a second import update instead of duplicate.
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress term id", null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -75,6 +79,9 @@ def default_category_id():
 class Tag(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress term id", null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -201,6 +208,9 @@ class Article(models.Model):
     last_reviewed = models.DateField(null=True, blank=True)
     search_document = models.GeneratedField(
         expression=search.SearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress post id", null=True, blank=True, unique=True, editable=False
     )
 
     objects = ArticleManager()
@@ -416,6 +426,34 @@ class ArticleRedirect(models.Model):
         return permalink(self.date, self.slug)
 
 
+class WordPressAttachment(models.Model):
+    """A file the old WordPress blog showed on a page of its own.
+
+    WordPress linked to such pages as /?attachment_id=<id> and /<post address><file slug>/; those
+    addresses now answer with a 301 to the post (or page) the file belonged to, or to the file.
+    Written by `import_wordpress`.
+    """
+
+    wp_id = models.PositiveBigIntegerField("WordPress attachment id", unique=True)
+    slug = models.CharField(max_length=200, blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="wp_attachments"
+    )
+    page = models.ForeignKey(
+        "Page", null=True, blank=True, on_delete=models.CASCADE, related_name="wp_attachments"
+    )
+    url = models.CharField(
+        max_length=500, help_text="Where the file is now: under MEDIA_URL, or its old address."
+    )
+
+    class Meta:
+        verbose_name = "WordPress attachment"
+        indexes = [models.Index(fields=["article", "slug"])]
+
+    def __str__(self):
+        return self.slug or self.url
+
+
 class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -434,6 +472,9 @@ class Page(models.Model):
         default=0, help_text="Pages appear in the header menu in this order."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress page id", null=True, blank=True, unique=True, editable=False
+    )
 
     objects = PageQuerySet.as_manager()
 

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
@@ -27,8 +27,31 @@ class TwoDigits:
         return f"{int(value):02d}"
 
 
+class WordPressSlug:
+    """Django's slug plus non-ASCII letters: WordPress permalinks may hold them (percent-encoded).
+
+    Our own slugs are ASCII; an imported post whose WordPress slug was not keeps its old address
+    as a redirect, which this lets the article route reach.
+    """
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class PostSuffix(WordPressSlug):
+    # Never "feed": <article URL>feed/ is the article's comment feed in the contract.
+    regex = r"(?!feed/)[-\w]+"
+
+
 register_converter(Year, "yyyy")
 register_converter(TwoDigits, "dd")
+register_converter(WordPressSlug, "wpslug")
+register_converter(PostSuffix, "wpsuffix")
 
 
 def paginated(route, view, name):
@@ -50,11 +73,22 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     *paginated("", views.HomeView.as_view(), "home"),
     *paginated("category/<slug:slug>/", views.CategoryView.as_view(), "category"),
+    # WordPress's subcategory address; never a category's own page/<n>/ or feed/.
+    re_path(
+        r"^category/(?P<path>(?:(?!page/|feed/)[-\w]+/){2,})$",
+        views.category_path,
+        name="category-path",
+    ),
     *paginated("tag/<slug:slug>/", views.TagView.as_view(), "tag"),
     *paginated("author/<slug:slug>/", views.AuthorView.as_view(), "author"),
     *paginated("<yyyy:year>/", views.DateArchiveView.as_view(), "year"),
     *paginated("<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), "month"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="detail"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<wpslug:slug>/", views.article_detail, name="detail"),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<wpslug:slug>/<wpsuffix:suffix>/",
+        views.post_suffix,
+        name="post-suffix",
+    ),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -43,6 +43,10 @@ class Author(models.Model):
         help_text="The staff account that writes as this author (Authors group members may edit "
         "only their own articles).",
     )
+    # Set by `import_wordpress`: a second import updates this author instead of adding another.
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress user id", null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]

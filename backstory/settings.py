@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",
     "pagecache",
+    "wordpress",
 ]
 
 MIDDLEWARE = [

@@ -58,6 +58,11 @@ class Comment(XtdComment):
     wp_id = models.PositiveBigIntegerField(
         "WordPress comment id", null=True, blank=True, unique=True
     )
+    # The parent WordPress had: differs from the thread parent when a reply nested deeper than
+    # COMMENTS_MAX_DEPTH was attached higher up on import, so nothing about it is lost.
+    wp_parent_id = models.PositiveBigIntegerField(
+        "WordPress parent comment id", null=True, blank=True, editable=False
+    )
 
     # A plain manager: xtd's always joins users and content types, which few queries here need.
     objects = CommentQuerySet.as_manager()

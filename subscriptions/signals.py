@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.signals import is_importing
 
 from .models import Notification
 
@@ -32,7 +33,10 @@ def article_saved(sender, instance, raw=False, **kwargs):
         return
     notification = Notification.objects.filter(article=article).first()
     if notification is None:
-        if article.published_at < timezone.now() - BACKDATED_AFTER:
+        now = timezone.now()
+        if is_importing() and article.published_at <= now:
+            return  # news from the old blog, long since told; a scheduled one is told when due
+        if article.published_at < now - BACKDATED_AFTER:
             return
         notification, _ = Notification.objects.get_or_create(article=article)
     if notification.queued_at is None:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_comments_xtd",
     "django_comments",
+    "guard",
     "images",
     "authors",
     "articles",

@@ -175,19 +175,3 @@ class Like(models.Model):
 
     def __str__(self):
         return f"Like of {self.article_id}"
-
-
-class RateLimitHit(models.Model):
-    """Database-backed request counter for rate limits when no Redis is configured."""
-
-    key = models.CharField(max_length=120)
-    window = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window"], name="one_counter_per_window")
-        ]
-
-    def __str__(self):
-        return f"{self.key}@{self.window}: {self.count}"

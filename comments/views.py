@@ -14,10 +14,10 @@ from django_comments.views.comments import post_comment
 from django_comments_xtd.views import reply as xtd_reply
 
 from articles.models import Article
+from guard.requests import client_ip, from_this_site, hit
 
 from . import policy
 from .models import Comment, Like, email_digest
-from .security import client_ip, same_origin, too_many
 from .tasks import comment_for_mute_token
 
 CONFIRMED_COOKIE = "bs_confirmed"
@@ -46,7 +46,7 @@ def confirmed_digests(request):
 @require_POST
 def post(request):
     """Checks that xtd's post view lacks, then xtd's view itself (which our receiver completes)."""
-    if not same_origin(request):
+    if not from_this_site(request):
         return refuse(
             request, 403, "Comment not sent", "Comments can only be posted from this site's pages."
         )
@@ -67,8 +67,8 @@ def post(request):
         )
     limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
     address = request.POST.get("email", "").strip().lower()
-    if too_many(f"c:ip:{client_ip(request)}", limit, window) or (
-        address and too_many(f"c:em:{email_digest(address)}", limit, window)
+    if not hit("comment-ip", client_ip(request), limit, window) or (
+        address and not hit("comment-email", address, limit, window)
     ):
         response = refuse(
             request,
@@ -193,7 +193,7 @@ def article_for(year, month, day, slug):
 @require_POST
 def like(request, year, month, day, slug, undo=False):
     article = article_for(int(year), int(month), int(day), slug)
-    if not same_origin(request):
+    if not from_this_site(request):
         return refuse(request, 403, "Not counted", "Likes can only be sent from this site's pages.")
     reader = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT, max_age=YEAR)
     new_reader = not reader and not request.user.is_authenticated

@@ -28,11 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, SiteSettings
+from guard.requests import prune_expired
 
 from . import services
 from .mail import NewArticleMail, absolute_url, build_message
 from .models import Delivery, Follower, Notification
-from .ratelimit import prune_expired
 
 logger = logging.getLogger(__name__)
 

@@ -214,14 +214,3 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.follower}"
-
-
-class RateLimitCounter(models.Model):
-    """Hits per key in a fixed window, shared by every process (used without Redis)."""
-
-    key = models.CharField(max_length=128, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)
-
-    def __str__(self):
-        return f"{self.key}: {self.count}"

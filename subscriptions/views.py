@@ -1,38 +1,16 @@
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from guard.requests import client_ip, from_this_site, hit
+
 from . import services, tokens
 from .forms import SubscribeForm
 from .models import Follower
-from .ratelimit import client_ip, hit
 
 RATE_WINDOW_SECONDS = 3600
-
-
-def from_our_pages(request):
-    """Whether a POST was sent by a page of this site, judged by its Origin (or Referer).
-
-    The sidebar form sits on pages that will be cached for anonymous readers, so it cannot
-    carry a per-reader CSRF token; the browser's Origin header does that job instead.
-    """
-    origin = request.headers.get("Origin")
-    if origin is None:
-        referer = urlsplit(request.headers.get("Referer", ""))
-        if not referer.scheme or not referer.netloc:
-            return False
-        origin = f"{referer.scheme}://{referer.netloc}"
-    site = urlsplit(settings.SITE_URL)
-    allowed = {
-        f"{site.scheme}://{site.netloc}",
-        f"{request.scheme}://{request.get_host()}",
-        *settings.CSRF_TRUSTED_ORIGINS,
-    }
-    return origin.lower() in {o.lower() for o in allowed}
 
 
 @csrf_exempt
@@ -40,7 +18,7 @@ def from_our_pages(request):
 def subscribe(request):
     if request.method != "POST":
         return render(request, "subscriptions/subscribe.html", {"form": SubscribeForm()})
-    if not from_our_pages(request):
+    if not from_this_site(request):
         return render(request, "subscriptions/forbidden.html", status=403)
     form = SubscribeForm(request.POST)
     allowed = hit(

@@ -36,18 +36,6 @@ class Migration(migrations.Migration):
             bases=('django_comments_xtd.xtdcomment',),
         ),
         migrations.CreateModel(
-            name='RateLimitHit',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120)),
-                ('window', models.BigIntegerField()),
-                ('count', models.PositiveIntegerField(default=0)),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('key', 'window'), name='one_counter_per_window')],
-            },
-        ),
-        migrations.CreateModel(
             name='Like',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

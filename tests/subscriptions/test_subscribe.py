@@ -3,7 +3,8 @@ import re
 import pytest
 from django.test import Client
 
-from subscriptions.models import Follower, RateLimitCounter, Suppression
+from guard.models import RateLimitCounter
+from subscriptions.models import Follower, Suppression
 from tests.smtp import body_html, body_text
 from tests.subscriptions.conftest import run_queued_tasks
 from tests.subscriptions.factories import FollowerFactory

@@ -1,11 +1,18 @@
-"""A fixed-window rate limit that holds across processes (gunicorn workers, several hosts).
+"""Guards for POSTs from anonymous readers (comments, likes, following by email).
 
-With Redis (`REDIS_URL`) the shared cache counts; without it, a small table does, because the
-default local-memory cache is per process and would let each worker grant its own allowance.
+- `client_ip`: who sent a request, believing X-Forwarded-For only behind our own proxies.
+- `from_this_site`: whether a POST came from one of our pages, by its Origin (or Referer).
+  Pages for anonymous readers are cached, so they cannot carry a per-reader CSRF token; the
+  browser's Origin header does that job instead.
+- `hit`: a fixed-window rate limit that holds across processes (gunicorn workers, several
+  hosts). With Redis (`REDIS_URL`) the shared cache counts; without it a small table does,
+  because the default local-memory cache is per process and would let each worker grant its own
+  allowance.
 """
 
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,11 +42,28 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def from_this_site(request):
+    """Whether a POST was sent by a page of this site, judged by its Origin (or Referer)."""
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if not referer.scheme or not referer.netloc:
+            return False
+        origin = f"{referer.scheme}://{referer.netloc}"
+    site = urlsplit(settings.SITE_URL)
+    allowed = {
+        f"{site.scheme}://{site.netloc}",
+        f"{request.scheme}://{request.get_host()}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+    return origin.lower() in {o.lower() for o in allowed}
+
+
 def hit(scope, identity, limit, window_seconds):
     """Count one request by `identity` in `scope`; True while it is within `limit` per window."""
     window = int(time.time() // window_seconds)
     # Keyed hash: no raw IP addresses are kept in the cache or the database.
-    digest = salted_hmac("subscriptions.ratelimit", identity).hexdigest()[:32]
+    digest = salted_hmac("guard.ratelimit", identity).hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}:{window}"
     if settings.REDIS_URL:
         count = _cache_hit(key, window_seconds)

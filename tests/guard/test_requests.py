@@ -5,7 +5,7 @@ import sys
 import pytest
 from django.test import RequestFactory
 
-from comments.security import client_ip, same_origin, too_many
+from guard.requests import client_ip, from_this_site, hit
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +32,22 @@ def test_client_ip_ignores_forwarded_for_without_trusted_proxies(settings):
 
 def test_same_origin_accepts_the_site_and_refuses_others():
     factory = RequestFactory()
-    assert same_origin(factory.post("/", HTTP_ORIGIN="http://testserver"))
-    assert same_origin(factory.post("/", HTTP_REFERER="http://testserver/2026/01/01/x/"))
-    assert not same_origin(factory.post("/", HTTP_ORIGIN="https://evil.example"))
-    assert not same_origin(factory.post("/", HTTP_ORIGIN="null"))
-    assert not same_origin(factory.post("/"))
+    assert from_this_site(factory.post("/", HTTP_ORIGIN="http://testserver"))
+    assert from_this_site(factory.post("/", HTTP_REFERER="http://testserver/2026/01/01/x/"))
+    assert not from_this_site(factory.post("/", HTTP_ORIGIN="https://evil.example"))
+    assert not from_this_site(factory.post("/", HTTP_ORIGIN="null"))
+    assert not from_this_site(factory.post("/"))
 
 
-def test_the_database_counter_is_shared_between_processes(settings, tmp_path):
-    """Two separate processes count against one limit (the local-memory cache would not)."""
+def test_the_database_counter_is_shared_and_keeps_no_address(settings):
+    """Counted in a table every process shares (the local-memory cache is per process)."""
     assert not settings.REDIS_URL
-    assert [too_many("test-key", 3, 60) for _ in range(2)] == [False, False]
-    from comments.models import RateLimitHit
+    assert [hit("test", "203.0.113.5", 2, 60) for _ in range(3)] == [True, True, False]
+    from guard.models import RateLimitCounter
 
-    assert RateLimitHit.objects.get(key="test-key").count == 2
+    [counter] = RateLimitCounter.objects.all()
+    assert counter.count == 3
+    assert "203.0.113" not in counter.key
 
 
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
@@ -60,8 +62,8 @@ def test_the_redis_counter_is_shared_between_processes(settings):
     cache.clear()
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='backstory.settings'; "
-        "django.setup(); from comments.security import too_many; "
-        "print(too_many('shared-key', 3, 60))"
+        "django.setup(); from guard.requests import hit; "
+        "print(hit('test', 'shared-identity', 3, 60))"
     )
     env = {"REDIS_URL": url, "SECRET_KEY": "x", "PATH": "/usr/bin:/bin"}
     results = [
@@ -70,5 +72,5 @@ def test_the_redis_counter_is_shared_between_processes(settings):
         ).stdout.strip()
         for _ in range(4)
     ]
-    assert results == ["False", "False", "False", "True"]
+    assert results == ["True", "True", "True", "False"]
     cache.clear()

@@ -38,6 +38,7 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         # The archive's first page; its page n answers at page_base + "page/n/".
         context["page_base"] = PAGE_SUFFIX.sub("", self.request.path)
+        context["listing_cache_key"] = f"{version.current()}:{self.request.get_full_path()}"
         return context
 
 
@@ -73,6 +74,7 @@ class HomeView(ArticleListView):
             query = clean_query(self.query)
             add_snippets(context["articles"], query)
             context["search_query"] = query
+            context["listing_cache_key"] = None  # one entry per query would only crowd the cache
             context["archive_title"] = f"Search results for “{Truncator(query).chars(80)}”"
         return context
 

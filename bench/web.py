@@ -17,6 +17,7 @@ Needs wrk and nginx (apt-get install wrk nginx). Usage: python bench/web.py [--d
 """
 
 import argparse
+import getpass
 import gzip
 import os
 import re
@@ -121,8 +122,11 @@ class Nginx:
         self.dir = Path(workdir) / f"nginx-{name}"
         (self.dir / "cache").mkdir(parents=True, exist_ok=True)
         self.conf = self.dir / "nginx.conf"
+        # Started as root, nginx's workers would run as www-data, which cannot read or write
+        # this run's private temporary folders: keep them as the user running the benchmark.
+        user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
         self.conf.write_text(
-            f"""worker_processes 2;
+            f"""{user}worker_processes 2;
 pid {self.dir}/nginx.pid;
 error_log {self.dir}/error.log warn;
 daemon off;
@@ -173,7 +177,7 @@ def file_nginx_block(docroot):
     server {{
         listen 127.0.0.1:{NGINX_FILE_PORT};
         root {docroot};
-        location / {{ try_files $uri $uri/index.html =404; }}
+        location / {{ try_files $uri ${{uri}}index.html =404; }}
     }}"""
 
 
@@ -283,7 +287,10 @@ def main():
             flag = f"  ({r['errors']} errors)" if r["errors"] else ""
             print(f"  {setup:<22}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}"
                   f"{r['rps'] / base['rps']:>14.1%}{flag}")  # fmt: skip
-    shutil.rmtree(workdir, ignore_errors=True)
+    if os.environ.get("BENCH_KEEP"):
+        log(f"kept {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -130,7 +130,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The site and the task worker write at the same time: WAL lets readers carry on during a
     # write, IMMEDIATE takes the write lock at BEGIN (no upgrade deadlocks), and the timeout
     # makes a writer wait for the other instead of failing with "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

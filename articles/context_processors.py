@@ -17,8 +17,13 @@ class Blog:
     """
 
     @cached_property
+    def version(self):
+        """The content version: part of every cached fragment's key."""
+        return version.current()
+
+    @cached_property
     def _chrome(self):
-        key = f"blog:chrome:{version.current()}"
+        key = f"blog:chrome:{self.version}"
         chrome = cache.get(key)
         if chrome is None:
             chrome = {

@@ -182,21 +182,25 @@ def file_nginx_block(docroot):
 
 
 def count_queries(env, path):
+    """SQL queries for one page: right after a change of content, and once its fragments are
+    cached (the full-page cache off)."""
     code = (
         "import django, sys; django.setup();"
         "from django.db import connection; from django.test import Client;"
         "from django.test.utils import CaptureQueriesContext;"
-        "c = Client(); c.get(sys.argv[1]);"
-        "from django.core.cache import cache; cache.clear();"
-        "ctx = CaptureQueriesContext(connection)\n"
-        "with ctx: r = c.get(sys.argv[1])\n"
-        "print(r.status_code, len(ctx.captured_queries))"
+        "from articles import version;"
+        "c = Client(); c.get(sys.argv[1]); version.bump();"
+        "cold = CaptureQueriesContext(connection)\n"
+        "with cold: c.get(sys.argv[1])\n"
+        "warm = CaptureQueriesContext(connection)\n"
+        "with warm: c.get(sys.argv[1])\n"
+        "print(len(cold.captured_queries), len(warm.captured_queries))"
     )
     out = subprocess.run(
         [PY, "-c", code, path], cwd=ROOT, env={**env, "ALLOWED_HOSTS": "testserver"},
         capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
-    return int(out[-1])
+    return int(out[-2]), int(out[-1])
 
 
 def main():
@@ -278,8 +282,9 @@ def main():
           f"database {env['DATABASE_URL'].split(':')[0]}")  # fmt: skip
     for name in pages:
         raw, packed = sizes[name]
-        print(f"\n{name}: {raw / 1024:.1f} KiB HTML ({packed / 1024:.1f} KiB gzip), "
-              f"{queries[name]} SQL queries uncached")  # fmt: skip
+        cold, warm = queries[name]
+        print(f"\n{name}: {raw / 1024:.1f} KiB HTML ({packed / 1024:.1f} KiB gzip); SQL queries: "
+              f"{cold} right after a change, {warm} once its fragments are cached")  # fmt: skip
         base = results[(name, "nginx, saved file")]
         print(f"  {'setup':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs nginx file':>15}")
         for setup in ("uncached", "page cache", "nginx micro-cache", "nginx, saved file"):

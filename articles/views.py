@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from authors.models import Author
@@ -226,6 +227,7 @@ def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
+@never_cache
 def healthz(request):
     try:
         with connection.cursor() as cursor:

@@ -209,6 +209,9 @@ if REDIS_URL:
         RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Without Redis each process caches on its own; the number that retires cached pages when
+# content changes (articles/version.py) is then shared through this file.
+CONTENT_VERSION_FILE = Path(env("CONTENT_VERSION_FILE", str(BASE_DIR / ".content-version")))
 
 # Following by email (subscriptions/; README "Following by email").
 # The key of the suppression list's fingerprints. Set it once and never change it: under a new

@@ -1,11 +1,18 @@
 from django.apps import AppConfig
 
 
+def comment_deleted(sender, instance, **kwargs):
+    if instance.is_public:
+        from articles import version
+
+        version.changed()
+
+
 class CommentsConfig(AppConfig):
     name = "comments"
 
     def ready(self):
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_delete, pre_save
         from django_comments.signals import comment_was_posted
         from django_comments_xtd import views as xtd_views
         from django_comments_xtd.models import TmpXtdComment, publish_or_unpublish_on_pre_save
@@ -19,3 +26,8 @@ class CommentsConfig(AppConfig):
         # xtd copies a parent's visibility onto all replies (approving a held parent would
         # publish held replies); Comment.set_status recomputes visibility instead.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender="comments.Comment")
+
+        # A deleted visible comment (the admin's bulk delete too) leaves cached pages stale.
+        post_delete.connect(
+            comment_deleted, sender="comments.Comment", dispatch_uid="comments-deleted"
+        )

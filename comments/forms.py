@@ -67,7 +67,9 @@ class CommentForm(XtdCommentForm):
             raise forms.ValidationError("Comments are closed on this article.")
         reply_to = cleaned.get("reply_to") or 0
         if reply_to:
-            parent = Comment.objects.for_article(article).filter(pk=reply_to).only("level").first()
+            parent = (
+                Comment.objects.for_article(article).visible().filter(pk=reply_to).only("level")
+            ).first()
             if parent is None:
                 raise forms.ValidationError("The comment you are replying to does not exist.")
             if parent.level + 1 >= settings.COMMENTS_MAX_DEPTH:

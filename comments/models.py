@@ -79,16 +79,11 @@ class Comment(XtdComment):
         if self.status != self.Status.APPROVED:
             self.is_public = False
         self.is_removed = self.status == self.Status.REMOVED
+        was_public = bool(self.pk) and Comment.objects.filter(pk=self.pk, is_public=True).exists()
         super().save(*args, **kwargs)
-        if self.is_public:  # an edit to a visible comment; unconfirmed and held ones show nowhere
-            version.bump()
-
-    def delete(self, *args, **kwargs):
-        shown = self.is_public
-        result = super().delete(*args, **kwargs)
-        if shown:
-            version.bump()
-        return result
+        # Unconfirmed and held comments show nowhere: only a visible one going or coming counts.
+        if was_public or self.is_public:
+            version.changed()
 
     @property
     def depth(self):
@@ -141,7 +136,7 @@ def refresh_thread_visibility(thread_id):
     if changed:
         Comment.objects.bulk_update(changed, ["is_public"])
         # Comments appeared or disappeared: cached pages and comment trees are out of date.
-        version.bump()
+        version.changed()
     return changed
 
 

@@ -13,8 +13,10 @@ def make_image_renditions(model_label, pk, field_name):
     if not image:
         return []
     widths = make_renditions(image.name)
-    # The image may have been replaced while this ran: record only for the same file.
-    model.objects.filter(pk=pk, **{field_name: image.name}).update(
-        **{f"{field_name}_renditions": widths}
-    )
+    instance.refresh_from_db()
+    if getattr(instance, field_name).name != image.name:
+        return []  # replaced while this ran: the new image's own task records its renditions
+    # A save (not an update): whoever caches pages showing this image hears of the change.
+    setattr(instance, f"{field_name}_renditions", widths)
+    instance.save(update_fields=[f"{field_name}_renditions"])
     return widths

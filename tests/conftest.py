@@ -16,6 +16,7 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CONTENT_VERSION_FILE = tmp_path / "content-version"
     # The manifest needs collectstatic; tests check pages, not hashed file names.
     settings.STORAGES = {
         **settings.STORAGES,

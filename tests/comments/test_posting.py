@@ -348,3 +348,12 @@ def test_article_page_queries_do_not_grow_with_comments(client, django_assert_nu
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(article.get_absolute_url())
     assert "300 comments" in response.content.decode()
+
+
+def test_replies_to_a_hidden_comment_are_refused(client, post_comment, published_article):
+    spam = approved_comment(published_article, comment="Buy things")
+    spam.set_status(Comment.Status.SPAM)
+    before = Comment.objects.count()
+    response = post_comment(published_article, reply_to=spam.pk)
+    assert "does not exist" in response.content.decode()
+    assert Comment.objects.count() == before

@@ -103,9 +103,9 @@ def test_a_scheduled_article_appears_when_its_time_comes(client):
     )
     from articles import version
 
-    state = cache.get(version.KEY)
+    state = dict(version.state())
     state["next"] = timezone.now().timestamp() - 1
-    cache.set(version.KEY, state, None)
+    version._write(state)
     assert "Scheduled piece" in client.get("/").content.decode()
 
 
@@ -115,3 +115,62 @@ def test_a_like_does_not_empty_the_cache(client):
     client.post(article.get_absolute_url() + "like/", HTTP_ORIGIN="http://testserver")
     assert Like.objects.count() == 1
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("status", ["removed", "spam", "pending"])
+def test_a_comment_taken_down_disappears_from_cached_pages_at_once(client, status):
+    article = ArticleFactory()
+    comment = approved_comment(article, comment="My phone is 555-0100")
+    assert "555-0100" in client.get(article.get_absolute_url()).content.decode()
+    comment.set_status(status)
+    assert "555-0100" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_bulk_deleted_comments_disappear_from_cached_pages(client, editor):
+    article = ArticleFactory()
+    comment = approved_comment(article, comment="Delete me please")
+    assert "Delete me please" in client.get(article.get_absolute_url()).content.decode()
+    staff = type(client)()
+    staff.force_login(editor)
+    staff.post(
+        "/admin/comments/comment/",
+        {"action": "delete_selected", "_selected_action": [comment.pk], "post": "yes"},
+    )
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert "Delete me please" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_healthz_is_never_cached(client):
+    first = client.get("/healthz")
+    assert "no-store" in first["Cache-Control"]
+    assert not client.get("/healthz").has_header("X-Page-Cache")
+
+
+def test_the_content_version_is_shared_between_processes(settings):
+    """Without Redis each process caches alone; a change made in another process (the task
+    worker, another gunicorn worker) must still retire this one's cached pages."""
+    import subprocess
+    import sys
+
+    from articles import version
+
+    before = version.current()
+    code = "import django; django.setup(); from articles import version; print(version.bump()['v'])"
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{settings.BASE_DIR / db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {
+        "SECRET_KEY": "x",
+        "PATH": "/usr/bin:/bin",
+        "CONTENT_VERSION_FILE": str(settings.CONTENT_VERSION_FILE),
+        "DJANGO_SETTINGS_MODULE": "backstory.settings",
+        "DATABASE_URL": url,
+    }
+    other = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
+    assert other.returncode == 0, other.stderr[-2000:]
+    other = other.stdout.strip()
+    assert version.current() == int(other) != before

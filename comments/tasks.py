@@ -10,22 +10,23 @@ import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+
+from articles.models import SiteSettings
+from articles.seo import absolute_url
 
 from .text import excerpt
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 MUTE_SALT = "comments.mute"
-
-
-def absolute(path):
-    return settings.SITE_URL + path
 
 
 def mute_token(comment):
@@ -46,7 +47,8 @@ def comment_for_mute_token(token):
 
 
 def build_mail(template, context, to, headers=None):
-    context = {"site_url": settings.SITE_URL, "blog_name": "The Back Story", **context}
+    """Paired .txt/.html templates; `context` carries blog_name (SiteSettings, loaded once)."""
+    context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject,
@@ -103,10 +105,11 @@ def send_confirmation(comment_id, attempt=1):
         {
             "comment": comment,
             "article": article,
-            "article_url": absolute(article.get_absolute_url()),
-            "confirm_url": absolute(reverse("comments-confirm", args=[token])),
+            "article_url": absolute_url(article.get_absolute_url()),
+            "confirm_url": absolute_url(reverse("comments-confirm", args=[token])),
             "excerpt": excerpt(comment.comment),
             "days": settings.COMMENTS_CONFIRM_MAX_AGE // 86400,
+            "blog_name": SiteSettings.load().name,
         },
         comment.user_email,
     )
@@ -138,9 +141,10 @@ def notify_followers(comment_id, attempt=1):
         address = (follower.user_email or "").lower()
         if address and address != writer and address not in followers:
             followers[address] = follower
+    blog_name = SiteSettings.load().name  # once for the batch, not once per follower
     messages = []
     for address, follower in followers.items():
-        mute_url = absolute(reverse("comments-mute", args=[mute_token(follower)]))
+        mute_url = absolute_url(reverse("comments-mute", args=[mute_token(follower)]))
         messages.append(
             build_mail(
                 "comment_followup",
@@ -148,9 +152,10 @@ def notify_followers(comment_id, attempt=1):
                     "comment": comment,
                     "follower": follower,
                     "article": article,
-                    "comment_url": absolute(article.get_absolute_url()) + f"#{comment.anchor}",
+                    "comment_url": absolute_url(article.get_absolute_url()) + f"#{comment.anchor}",
                     "excerpt": excerpt(comment.comment),
                     "mute_url": mute_url,
+                    "blog_name": blog_name,
                 },
                 address,
                 headers={
@@ -162,6 +167,24 @@ def notify_followers(comment_id, attempt=1):
     return send_all(messages, notify_followers, attempt, comment_id)
 
 
+def moderator_addresses():
+    """Active staff who may change comments (directly, by group, or as superusers): one query."""
+    can_moderate = Q(codename="change_comment", content_type__app_label="comments")
+    permission = Permission.objects.filter(can_moderate)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .exclude(email="")
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=permission)
+            | Q(groups__permissions__in=permission)
+        )
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
 @task()
 def notify_moderators(comment_id, attempt=1):
     from .models import Comment
@@ -169,10 +192,10 @@ def notify_moderators(comment_id, attempt=1):
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING).first()
     if comment is None:
         return 0
-    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    recipients = sorted({u.email for u in staff if u.has_perm("comments.change_comment")})
+    recipients = sorted(set(moderator_addresses()))
     article = comment.content_object
-    review_url = absolute(reverse("admin:comments_comment_change", args=[comment.pk]))
+    review_url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
+    blog_name = SiteSettings.load().name
     messages = [
         build_mail(
             "comment_moderation",
@@ -180,9 +203,10 @@ def notify_moderators(comment_id, attempt=1):
                 "comment": comment,
                 "article": article,
                 "review_url": review_url,
-                "queue_url": absolute(reverse("admin:comments_comment_changelist"))
+                "queue_url": absolute_url(reverse("admin:comments_comment_changelist"))
                 + "?status__exact=pending",
                 "excerpt": excerpt(comment.comment, 500),
+                "blog_name": blog_name,
             },
             address,
         )

@@ -28,10 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, SiteSettings
+from articles.seo import absolute_url
 from guard.requests import prune_expired
 
 from . import services
-from .mail import NewArticleMail, absolute_url, build_message
+from .mail import NewArticleMail, build_message
 from .models import Delivery, Follower, Notification
 
 logger = logging.getLogger(__name__)

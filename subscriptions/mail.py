@@ -7,13 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import SiteSettings
+from articles.seo import absolute_url  # from SITE_URL, never a request's Host header
 
 from .tokens import confirm_token, unsubscribe_token
-
-
-def absolute_url(path):
-    # Mails are read far from any request: links come from SITE_URL, never from a Host header.
-    return f"{settings.SITE_URL}{path}"
 
 
 def unsubscribe_url(follower):

@@ -1,6 +1,20 @@
+import time
+
 import pytest
 
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _steady_rate_limit_window(monkeypatch):
+    """Rate limits count in fixed windows; a test straddling a window's end would see its count
+    start again at zero, so within a test the window never turns."""
+    from types import SimpleNamespace
+
+    import guard.requests
+
+    frozen = time.time()
+    monkeypatch.setattr(guard.requests, "time", SimpleNamespace(time=lambda: frozen))
 
 
 @pytest.fixture(autouse=True)

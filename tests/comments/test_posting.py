@@ -357,3 +357,21 @@ def test_replies_to_a_hidden_comment_are_refused(client, post_comment, published
     response = post_comment(published_article, reply_to=spam.pk)
     assert "does not exist" in response.content.decode()
     assert Comment.objects.count() == before
+
+
+def test_only_staff_who_may_moderate_are_told_and_in_one_query(
+    client, post_comment, published_article, smtp_server, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comments.tasks import moderator_addresses
+
+    UserFactory(username="ed", email="ed@practice.example", groups=["Editors"])
+    UserFactory(username="boss", email="boss@practice.example", is_superuser=True)
+    UserFactory(username="writer", email="writer@practice.example", groups=["Authors"])
+    UserFactory(username="gone", email="gone@practice.example", groups=["Editors"], is_active=False)
+    with CaptureQueriesContext(connection) as queries:
+        addresses = sorted(moderator_addresses())
+    assert addresses == ["boss@practice.example", "ed@practice.example"]
+    assert len(queries.captured_queries) == 1

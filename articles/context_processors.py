@@ -3,7 +3,8 @@ from functools import cached_property
 from django.core.cache import cache
 
 from . import version
-from .models import Article, Page, SiteSettings, archive_months, categories_with_counts
+from .models import Article, Page, SiteSettings
+from .selectors import archive_months, categories_with_counts
 
 RECENT_COUNT = 5
 CHROME_SECONDS = 300

@@ -9,8 +9,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,7 +29,6 @@ RESERVED_SLUGS = frozenset(
     }
 )  # fmt: skip
 WORDS_PER_MINUTE = 220
-RELATED_COUNT = 3
 
 
 def validate_slug_not_reserved(value):
@@ -334,73 +332,6 @@ class Article(models.Model):
         if self.local_date:
             ArticleRedirect.objects.filter(date=self.local_date, slug=self.slug).delete()
 
-    def related_articles(self):
-        """Public articles that share this one's tags or category, the most related first."""
-        return (
-            Article.objects.published()
-            .exclude(pk=self.pk)
-            .annotate(relatedness=self._relatedness())
-            .filter(relatedness__gt=0)
-            .order_by("-relatedness", "-published_at", "-pk")
-        )
-
-    def _relatedness(self):
-        """How related an article is to this one: one point a shared tag, one for the category."""
-        taggings = Article.tags.through.objects
-        shared_tags = (
-            taggings.filter(
-                article_id=OuterRef("pk"),
-                tag_id__in=taggings.filter(article_id=self.pk).values("tag_id"),
-            )
-            .values("article_id")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        score = Coalesce(Subquery(shared_tags, output_field=IntegerField()), Value(0))
-        # Everything lands in "Uncategorized" unless filed: sharing it says nothing.
-        if self.category.slug != DEFAULT_CATEGORY_SLUG:
-            score += Case(
-                When(category_id=self.category_id, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        return score
-
-    def reading_on(self, related_count=RELATED_COUNT):
-        """What to read next, in one query: (previous article, next article, related articles)."""
-        public = Article.objects.published()
-        at = self.published_at
-        before = public.filter(
-            Q(published_at__lt=at) | Q(published_at=at, pk__lt=self.pk)
-        ).order_by("-published_at", "-pk")
-        after = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=self.pk)).order_by(
-            "published_at", "pk"
-        )
-        related = self.related_articles().values("pk")[:related_count]
-        rows = list(
-            public.filter(
-                Q(pk=Subquery(before.values("pk")[:1]))
-                | Q(pk=Subquery(after.values("pk")[:1]))
-                | Q(pk__in=related)
-            )
-            .annotate(relatedness=self._relatedness())
-            .only("title", "slug", "published_at", "status")
-        )
-        key = self.published_at, self.pk
-        # Related articles are fetched too, but none lies between this one and its neighbours.
-        prev = max((a for a in rows if (a.published_at, a.pk) < key), key=_order, default=None)
-        nxt = min((a for a in rows if (a.published_at, a.pk) > key), key=_order, default=None)
-        ranked = sorted(
-            (a for a in rows if a.relatedness > 0 and a.pk != self.pk),
-            key=lambda a: (a.relatedness, a.published_at, a.pk),
-            reverse=True,
-        )
-        return prev, nxt, ranked[:related_count]
-
-
-def _order(article):
-    return article.published_at, article.pk
-
 
 def permalink(date, slug):
     return reverse(
@@ -528,29 +459,3 @@ class SiteSettings(models.Model):
     def load(cls):
         obj = cls.objects.select_related("featured_author").filter(pk=1).first()
         return obj or cls(pk=1)
-
-
-def categories_with_counts():
-    """Categories with public articles, each with `public_count` and `last_modified`."""
-    public = Q(articles__in=Article.objects.published().values("pk"))
-    return Category.objects.annotate(
-        public_count=Count("articles", filter=public),
-        last_modified=Max(
-            Greatest("articles__updated_at", "articles__published_at"), filter=public
-        ),
-    ).filter(public_count__gt=0)
-
-
-def archive_months():
-    """Months with public articles, newest first: [{"month": date, "count": n}], one query.
-
-    Months begin and end in the site's time zone, as the /<yyyy>/<mm>/ archives do.
-    """
-    return [
-        {"month": row["month"].date(), "count": row["count"]}
-        for row in Article.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("-month")
-    ]

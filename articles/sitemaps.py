@@ -5,13 +5,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from authors.models import Author
-
-from .models import Article, Page, categories_with_counts
+from .models import Article, Page
+from .selectors import authors_with_counts, categories_with_counts
 
 
 class BlogSitemap(Sitemap):
@@ -66,17 +65,7 @@ class CategorySitemap(BlogSitemap):
 
 class AuthorSitemap(BlogSitemap):
     def items(self):
-        public = Q(articles__in=Article.objects.published().values("pk"))
-        return (
-            Author.objects.annotate(
-                public_count=Count("articles", filter=public),
-                last_modified=Max(
-                    Greatest("articles__updated_at", "articles__published_at"), filter=public
-                ),
-            )
-            .filter(public_count__gt=0)
-            .order_by("name")
-        )
+        return authors_with_counts().order_by("name")
 
     def lastmod(self, author):
         return author.last_modified

@@ -13,7 +13,7 @@ from django.views.generic import ListView
 
 from authors.models import Author
 
-from . import legacy, version
+from . import legacy, selectors, version
 from .models import Article, ArticleRedirect, Category, Page, Tag
 from .search import add_snippets, clean_query
 
@@ -165,7 +165,7 @@ def around(article):
     key = f"articles:around:{article.pk}:{version.current()}"
     found = cache.get(key)
     if found is None:
-        found = (list(article.tags.all()), *article.reading_on())
+        found = (list(article.tags.all()), *selectors.reading_on(article))
         cache.set(key, found, AROUND_SECONDS)
     return found
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from images.fields import SafeImageField, queue_renditions
+from images.fields import SafeImageField
 from markup.render import excerpt_from_html, html_to_text, markdown_to_html
 
 from . import search
@@ -170,12 +170,13 @@ class Article(models.Model):
     featured_image = SafeImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
+        renditions=True,
         width_field="featured_image_width",
         height_field="featured_image_height",
     )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Widths of the WebP/JPEG renditions made so far (images.renditions); empty until then.
+    # Widths of the WebP/JPEG renditions made so far, kept current by the field (images.fields).
     featured_image_renditions = models.JSONField(default=list, blank=True, editable=False)
     featured_image_alt = models.CharField(
         "featured image description",
@@ -244,9 +245,7 @@ class Article(models.Model):
         if self.pk:
             previous = (
                 Article.objects.filter(pk=self.pk)
-                .values(
-                    "status", "published_at", "slug", "title", "body", "excerpt", "featured_image"
-                )
+                .values("status", "published_at", "slug", "title", "body", "excerpt")
                 .first()
             )
         # "Updated" means the words changed, not that someone pressed save.
@@ -255,14 +254,9 @@ class Article(models.Model):
             self.updated_at = self.updated_at or min(self.published_at or now, now)
         elif any(previous[f] != getattr(self, f) for f in ("title", "body", "excerpt")):
             self.updated_at = now
-        new_image = (previous or {}).get("featured_image", "") != (self.featured_image.name or "")
-        if new_image:
-            self.featured_image_renditions = []
         super().save(*args, **kwargs)
         if previous:
             self._keep_old_url(previous)
-        if new_image and self.featured_image:
-            queue_renditions(self, "featured_image")
 
     def get_absolute_url(self):
         if self.status != self.Status.PUBLISHED or not self.published_at:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from images.fields import SafeImageField, queue_renditions
+from images.fields import SafeImageField
 from markup.render import markdown_to_html
 
 
@@ -21,11 +21,13 @@ class Author(models.Model):
         upload_to="authors/",
         blank=True,
         max_dimension=800,
+        renditions=True,
         width_field="photo_width",
         height_field="photo_height",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Widths of the photo's renditions made so far; the field keeps it current (images.fields).
     photo_renditions = models.JSONField(default=list, blank=True, editable=False)
     x_handle = models.CharField(
         "X (Twitter) handle",
@@ -60,13 +62,7 @@ class Author(models.Model):
         if self.x_handle:
             self.x_handle = self.x_handle.lstrip("@")
         self.bio_html = markdown_to_html(self.bio)
-        previous = Author.objects.filter(pk=self.pk).values_list("photo", flat=True).first()
-        new_photo = (previous or "") != (self.photo.name or "")
-        if new_photo:
-            self.photo_renditions = []
         super().save(*args, **kwargs)
-        if new_photo and self.photo:
-            queue_renditions(self, "photo")
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})

@@ -16,6 +16,11 @@ WIDTHS = (480, 960, 1440)
 FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}), "jpg": ("JPEG", {"quality": 82})}
 
 
+def widths_field(image_field):
+    """The model field that records which widths of `image_field`'s image have been made."""
+    return f"{image_field}_renditions"
+
+
 def rendition_name(name, width, extension):
     path = PurePosixPath(name)
     return f"renditions/{path.parent}/{path.stem}-{width}w.{extension}"

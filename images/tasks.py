@@ -1,7 +1,7 @@
 from django.apps import apps
 from django_tasks import task
 
-from .renditions import make_renditions
+from .renditions import make_renditions, widths_field
 
 
 @task()
@@ -17,6 +17,6 @@ def make_image_renditions(model_label, pk, field_name):
     if getattr(instance, field_name).name != image.name:
         return []  # replaced while this ran: the new image's own task records its renditions
     # A save (not an update): whoever caches pages showing this image hears of the change.
-    setattr(instance, f"{field_name}_renditions", widths)
-    instance.save(update_fields=[f"{field_name}_renditions"])
+    setattr(instance, widths_field(field_name), widths)
+    instance.save(update_fields=[widths_field(field_name)])
     return widths

@@ -22,7 +22,7 @@ class ArticlesConfig(AppConfig):
 
         from authors.models import Author
 
-        from . import version
+        from . import changes, version  # noqa: F401  (changes connects its receivers)
         from .models import Article, Category, Page, SiteSettings, Tag
 
         post_migrate.connect(sync_site_domain, sender=self)

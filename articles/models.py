@@ -241,22 +241,8 @@ class Article(models.Model):
         self.body_html = markdown_to_html(self.body)
         self.word_count = len(html_to_text(self.body_html).split())
         self.summary = self.excerpt.strip() or excerpt_from_html(self.body_html)
-        previous = None
-        if self.pk:
-            previous = (
-                Article.objects.filter(pk=self.pk)
-                .values("status", "published_at", "slug", "title", "body", "excerpt")
-                .first()
-            )
-        # "Updated" means the words changed, not that someone pressed save.
-        now = timezone.now()
-        if previous is None:
-            self.updated_at = self.updated_at or min(self.published_at or now, now)
-        elif any(previous[f] != getattr(self, f) for f in ("title", "body", "excerpt")):
-            self.updated_at = now
+        # updated_at and the redirects of old addresses: articles.changes, against the saved row.
         super().save(*args, **kwargs)
-        if previous:
-            self._keep_old_url(previous)
 
     def get_absolute_url(self):
         if self.status != self.Status.PUBLISHED or not self.published_at:
@@ -311,20 +297,6 @@ class Article(models.Model):
     @property
     def reading_minutes(self):
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
-
-    def _keep_old_url(self, previous):
-        """A published article that moves keeps answering at its old address (301)."""
-        if previous["status"] != self.Status.PUBLISHED or not previous["published_at"]:
-            return
-        old_date = timezone.localtime(previous["published_at"]).date()
-        if (old_date, previous["slug"]) == (self.local_date, self.slug):
-            return
-        ArticleRedirect.objects.update_or_create(
-            date=old_date, slug=previous["slug"], defaults={"article": self}
-        )
-        # The article may be moving back to an address it once had.
-        if self.local_date:
-            ArticleRedirect.objects.filter(date=self.local_date, slug=self.slug).delete()
 
 
 def permalink(date, slug):

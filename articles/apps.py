@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from .groups import ensure_staff_groups
+
 
 def sync_site_domain(sender, using="default", **kwargs):
     """Feeds, sitemaps and mails build links from the sites framework: keep it on SITE_URL."""
@@ -16,6 +18,15 @@ def sync_site_domain(sender, using="default", **kwargs):
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Blog"
+    # What the staff groups may do here (articles.groups). Editors: everything, publishing
+    # included; not the WordPress import's attachment rows.
+    staff_permissions = {
+        "Editors": ["article", "articleredirect", "category", "page", "sitesettings", "tag"],
+        "Authors": [
+            "add_article", "change_article", "view_article", "view_category", "view_tag",
+            "add_tag",
+        ],
+    }  # fmt: skip
 
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -26,6 +37,7 @@ class ArticlesConfig(AppConfig):
         from .models import Article, Category, Page, SiteSettings, Tag
 
         post_migrate.connect(sync_site_domain, sender=self)
+        post_migrate.connect(ensure_staff_groups, sender=self)
 
         # Whatever staff change shows on public pages: retire cached pages and fragments.
         changed = version.content_changed

@@ -10,6 +10,8 @@ def comment_deleted(sender, instance, **kwargs):
 
 class CommentsConfig(AppConfig):
     name = "comments"
+    # What the staff groups may do here (articles.groups): Editors moderate.
+    staff_permissions = {"Editors": ["comment", "like"]}
 
     def ready(self):
         from django.db.models.signals import post_delete, pre_save

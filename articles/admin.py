@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
+from solo.admin import SingletonModelAdmin
 
 from .models import Article, ArticleRedirect, Category, Page, SiteSettings, Tag
 
@@ -158,17 +158,5 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(MarkdownxModelAdmin):
-    def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        from django.shortcuts import redirect
-
-        settings_row = SiteSettings.load()
-        if not settings_row._state.adding:
-            return redirect(reverse("admin:articles_sitesettings_change", args=[settings_row.pk]))
-        return super().changelist_view(request, extra_context)
+class SiteSettingsAdmin(SingletonModelAdmin, MarkdownxModelAdmin):
+    """The one row's form, straight from the admin index: nothing to add, list or delete."""

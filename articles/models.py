@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
+from solo.models import SingletonModel
 
 from images.fields import SafeImageField
 from markup.render import excerpt_from_html, html_to_text, markdown_to_html
@@ -389,8 +390,19 @@ class Page(models.Model):
         return reverse("articles:page", kwargs={"slug": self.slug})
 
 
-class SiteSettings(models.Model):
-    """The blog's name, tagline and sidebar, editable by staff: one row."""
+class SiteSettingsManager(models.Manager):
+    def get_queryset(self):
+        # The sidebar shows the featured author's link: read with the row, in the same query.
+        return super().get_queryset().select_related("featured_author")
+
+
+class SiteSettings(SingletonModel):
+    """The blog's name, tagline and sidebar, editable by staff: one row (django-solo).
+
+    Read it with `SiteSettings.load()`. Solo's own cache stays off (settings.SOLO_CACHE): pages
+    keep the row in the cached chrome, retired with every other fragment when a save changes
+    the content version, in every process alike.
+    """
 
     name = models.CharField("blog name", max_length=100, default="The Back Story")
     tagline = models.CharField(
@@ -410,6 +422,8 @@ class SiteSettings(models.Model):
     )
     links_html = models.TextField(editable=False, default="")
 
+    objects = SiteSettingsManager()
+
     class Meta:
         verbose_name = verbose_name_plural = "site settings"
 
@@ -417,11 +431,10 @@ class SiteSettings(models.Model):
         return "Site settings"
 
     def save(self, *args, **kwargs):
-        self.pk = 1
         self.links_html = markdown_to_html(self.links)
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # always as row 1
 
     @classmethod
     def load(cls):
-        obj = cls.objects.select_related("featured_author").filter(pk=1).first()
-        return obj or cls(pk=1)
+        """The one row (made with its defaults if it is missing)."""
+        return cls.get_solo()

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     # Full-text search on PostgreSQL; the app loads (and does nothing) on SQLite too.
     "django.contrib.postgres",
     "markdownx",
+    "solo",
     "django_tasks",
     # Before django_tasks_db: its db_worker command is extended (a sweep when it starts).
     "subscriptions",
@@ -212,6 +213,9 @@ else:
 # Without Redis each process caches on its own; the number that retires cached pages when
 # content changes (articles/version.py) is then shared through this file.
 CONTENT_VERSION_FILE = Path(env("CONTENT_VERSION_FILE", str(BASE_DIR / ".content-version")))
+# django-solo's cache of SiteSettings stays off: the row is cached in the page chrome, per content
+# version, which every process retires at once; solo's copy would outlive a save made elsewhere.
+SOLO_CACHE = None
 
 # Following by email (subscriptions/; README "Following by email").
 # The key of the suppression list's fingerprints. Set it once and never change it: under a new

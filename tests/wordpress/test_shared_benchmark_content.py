@@ -1,8 +1,15 @@
 """The shared benchmark content (../shared/bench) goes in through import_wordpress: it must land
-whole, with post-001's 300 comments threaded as generated."""
+whole, with post-001's 300 comments threaded as generated.
+
+The content is found through BACKSTORY_SHARED_BENCH when it is set (a wrong value fails), or as
+shared/bench beside the project or beside any folder above it. Without it the test is skipped
+with a reason naming every place it looked; under CI=true, a shared/ folder found without a
+usable bench/ inside fails instead, since that is a broken copy rather than an absent one.
+"""
 
 import importlib.util
 import json
+import os
 import runpy
 import sys
 from pathlib import Path
@@ -14,17 +21,38 @@ from articles.models import Article
 from comments.models import Comment
 from wordpress.importer import import_wordpress
 
-BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not BENCH.is_dir(), reason="../shared/bench is not beside the project"),
-]
+PROJECT = Path(__file__).resolve().parents[2]
+ENV = "BACKSTORY_SHARED_BENCH"
+SCRIPTS = ("gen_content.py", "content_to_wxr.py")
+pytestmark = pytest.mark.django_db
+
+
+def usable(folder):
+    return all((folder / script).is_file() for script in SCRIPTS)
 
 
 @pytest.fixture
-def benchmark_export(tmp_path, monkeypatch, settings):
+def bench():
+    named = os.environ.get(ENV)
+    if named:
+        if not usable(Path(named)):
+            pytest.fail(f"{ENV}={named} has no {' and '.join(SCRIPTS)}")
+        return Path(named)
+    looked = []
+    for folder in [PROJECT, *PROJECT.parents]:
+        candidate = folder / "shared" / "bench"
+        if usable(candidate):
+            return candidate
+        looked.append(str(candidate))
+        if os.environ.get("CI") == "true" and (folder / "shared").is_dir():
+            pytest.fail(f"{folder / 'shared'} is here but {candidate} has no {SCRIPTS[0]}")
+    pytest.skip(f"no shared benchmark content ({ENV} unset; looked in {', '.join(looked)})")
+
+
+@pytest.fixture
+def benchmark_export(bench, tmp_path, monkeypatch, settings):
     settings.TIME_ZONE = "UTC"  # the generator writes UTC times
-    spec = importlib.util.spec_from_file_location("gen_content", BENCH / "gen_content.py")
+    spec = importlib.util.spec_from_file_location("gen_content", bench / "gen_content.py")
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     # Fewer posts keep the test quick; post-001 still gets all 300 comments.
@@ -33,7 +61,7 @@ def benchmark_export(tmp_path, monkeypatch, settings):
     monkeypatch.setattr(sys, "argv", ["gen_content.py", str(content)])
     generator.main()
     monkeypatch.setattr(sys, "argv", ["content_to_wxr.py", str(content), str(export)])
-    runpy.run_path(str(BENCH / "content_to_wxr.py"))
+    runpy.run_path(str(bench / "content_to_wxr.py"))
     return json.loads(content.read_text()), export
 
 

@@ -1,20 +1,19 @@
 import time
 
 import pytest
+import time_machine
 
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _steady_rate_limit_window(monkeypatch):
-    """Rate limits count in fixed windows; a test straddling a window's end would see its count
-    start again at zero, so within a test the window never turns."""
-    from types import SimpleNamespace
-
-    import guard.requests
-
-    frozen = time.time()
-    monkeypatch.setattr(guard.requests, "time", SimpleNamespace(time=lambda: frozen))
+@pytest.fixture
+def steady_rate_window():
+    """Rate limits count in fixed windows (a minute, an hour): a test straddling a window's end
+    would see its count start again at zero. This moves the clocks back to the top of the hour,
+    so every window has just begun and none turns during the test; time still runs."""
+    now = time.time()
+    with time_machine.travel(now - now % 3600 + 1, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

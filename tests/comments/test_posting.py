@@ -211,6 +211,7 @@ def test_comments_on_anything_but_articles_are_refused(client, published_article
     assert not Comment.objects.exists()
 
 
+@pytest.mark.usefixtures("steady_rate_window")
 def test_a_flood_is_answered_429(client, post_comment, published_article, settings, smtp_server):
     settings.COMMENTS_RATE_LIMIT = 5
     statuses = [
@@ -227,6 +228,7 @@ def test_a_flood_is_answered_429(client, post_comment, published_article, settin
     assert Comment.objects.count() == 5
 
 
+@pytest.mark.usefixtures("steady_rate_window")
 def test_the_same_address_is_limited_across_addresses(
     client, post_comment, published_article, settings, smtp_server
 ):

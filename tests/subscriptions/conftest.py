@@ -1,10 +1,8 @@
-import datetime
-import time
 from functools import partial
 from unittest import mock
 
 import pytest
-from django.core import signing
+import time_machine
 from django.utils import timezone
 
 from tests.factories import ArticleFactory
@@ -46,33 +44,14 @@ def run_queued_tasks():
         worker.run()
 
 
-class Clock:
-    """Moves Django's clocks forward, so "later" needs no waiting.
-
-    timezone.now() for the ORM, the tasks queue and our code; django.core.signing's own
-    time.time() for the age of signed links.
-    """
-
-    def __init__(self, monkeypatch):
-        self.offset = datetime.timedelta()
-        real_now = timezone.now
-        monkeypatch.setattr(timezone, "now", lambda: real_now() + self.offset)
-        clock = self
-
-        class SigningTime:
-            @staticmethod
-            def time():
-                return time.time() + clock.offset.total_seconds()
-
-        monkeypatch.setattr(signing, "time", SigningTime)
-
-    def advance(self, **kwargs):
-        self.offset += datetime.timedelta(**kwargs)
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock():
+    """Time as it is, moved forward on request (`clock.shift(timedelta(minutes=2))`), so "later"
+    needs no waiting: every wall clock Python reads (timezone.now() for the ORM, the task queue
+    and our code; time.time() for the age of signed links), not the monotonic ones timeouts use.
+    """
+    with time_machine.travel(timezone.now(), tick=True) as traveller:
+        yield traveller
 
 
 def publish(**kwargs):

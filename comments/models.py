@@ -7,15 +7,14 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from articles import version
+from guard.hashing import keyed_hash
 
 from .text import render_comment
 
 
 def email_digest(address):
     """A keyed hash of a normalised address: compares addresses without storing or showing them."""
-    key = hashlib.sha256(f"{settings.SECRET_KEY}:comments-email".encode()).digest()
-    normalised = address.strip().lower().encode()
-    return hashlib.blake2b(normalised, key=key, digest_size=16).hexdigest()
+    return keyed_hash(address.strip().lower(), "comments.email", length=32)
 
 
 class CommentQuerySet(models.QuerySet):

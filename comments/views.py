@@ -14,7 +14,8 @@ from django_comments.views.comments import post_comment
 from django_comments_xtd.views import reply as xtd_reply
 
 from articles.models import Article
-from guard.requests import client_ip, from_this_site, hit
+from guard.decorators import Limit, Refusal, same_site_post
+from guard.requests import client_ip
 
 from . import policy
 from .models import Comment, Like, email_digest
@@ -42,14 +43,40 @@ def confirmed_digests(request):
     return set(filter(None, value.split(":")))
 
 
-@csrf_exempt
-@require_POST
-def post(request):
-    """Checks that xtd's post view lacks, then xtd's view itself (which our receiver completes)."""
-    if not from_this_site(request):
+def comment_rate():
+    return f"{settings.COMMENTS_RATE_LIMIT}/{settings.COMMENTS_RATE_WINDOW}s"
+
+
+def posted_address(request):
+    return request.POST.get("email", "").strip().lower()
+
+
+def refuse_comment(request, refusal):
+    if refusal.reason == Refusal.ORIGIN:
         return refuse(
             request, 403, "Comment not sent", "Comments can only be posted from this site's pages."
         )
+    response = refuse(
+        request,
+        429,
+        "Slow down, please",
+        f"You have sent more than {refusal.count} comments in a minute. Wait a minute and try "
+        "again.",
+    )
+    response["Retry-After"] = str(refusal.window)
+    return response
+
+
+@same_site_post(
+    limits=[
+        Limit("comment-ip", comment_rate, client_ip),
+        Limit("comment-email", comment_rate, posted_address),
+    ],
+    refused=refuse_comment,
+)
+@require_POST
+def post(request):
+    """Checks that xtd's post view lacks, then xtd's view itself (which our receiver completes)."""
     if request.POST.get("content_type") != "articles.article":
         return refuse(request, 400, "Comment not sent", "Comments are for articles only.")
     if request.POST.get("honeypot"):
@@ -65,21 +92,6 @@ def post(request):
             "Comment not sent",
             "That was quicker than anyone can write: wait a few seconds and send it again.",
         )
-    limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
-    address = request.POST.get("email", "").strip().lower()
-    if not hit("comment-ip", client_ip(request), limit, window) or (
-        address and not hit("comment-email", address, limit, window)
-    ):
-        response = refuse(
-            request,
-            429,
-            "Slow down, please",
-            f"You have sent more than {limit} comments in a minute. Wait a minute and try again.",
-        )
-        response["Retry-After"] = str(window)
-        return response
-    # Our Origin check replaces the CSRF token, which a cached page cannot carry per reader.
-    request.csrf_processing_done = True
     request.confirmed_digests = confirmed_digests(request)
     with transaction.atomic():
         return post_comment(request)
@@ -189,12 +201,14 @@ def article_for(year, month, day, slug):
     return get_object_or_404(Article.objects.published(), slug=slug, published_at__date=date)
 
 
-@csrf_exempt
+def refuse_like(request, refusal):
+    return refuse(request, 403, "Not counted", "Likes can only be sent from this site's pages.")
+
+
+@same_site_post(refused=refuse_like)
 @require_POST
 def like(request, year, month, day, slug, undo=False):
     article = article_for(int(year), int(month), int(day), slug)
-    if not from_this_site(request):
-        return refuse(request, 403, "Not counted", "Likes can only be sent from this site's pages.")
     reader = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT, max_age=YEAR)
     new_reader = not reader and not request.user.is_authenticated
     if new_reader:

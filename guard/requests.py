@@ -7,7 +7,9 @@
 - `hit`: a fixed-window rate limit that holds across processes (gunicorn workers, several
   hosts). With Redis (`REDIS_URL`) the shared cache counts; without it a small table does,
   because the default local-memory cache is per process and would let each worker grant its own
-  allowance.
+  allowance. The table prunes itself: each new window's row clears the expired ones.
+
+Views use these through `guard.decorators.same_site_post`.
 """
 
 import time
@@ -19,8 +21,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from .hashing import keyed_hash
 from .models import RateLimitCounter
 
 
@@ -63,7 +65,7 @@ def hit(scope, identity, limit, window_seconds):
     """Count one request by `identity` in `scope`; True while it is within `limit` per window."""
     window = int(time.time() // window_seconds)
     # Keyed hash: no raw IP addresses are kept in the cache or the database.
-    digest = salted_hmac("guard.ratelimit", identity).hexdigest()[:32]
+    digest = keyed_hash(identity, "guard.ratelimit", length=32)
     key = f"ratelimit:{scope}:{digest}:{window}"
     if settings.REDIS_URL:
         count = _cache_hit(key, window_seconds)
@@ -82,17 +84,28 @@ def _cache_hit(key, window_seconds):
 
 
 def _database_hit(key, window_seconds):
-    expires_at = timezone.now() + timedelta(seconds=window_seconds)
+    now = timezone.now()
+    created = False
     with transaction.atomic():
         updated = RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
         if not updated:
             try:
                 with transaction.atomic():
-                    RateLimitCounter.objects.create(key=key, count=1, expires_at=expires_at)
+                    RateLimitCounter.objects.create(
+                        key=key, count=1, expires_at=now + timedelta(seconds=window_seconds)
+                    )
+                created = True
             except IntegrityError:  # another process created it first
                 RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
-        return RateLimitCounter.objects.filter(key=key).values_list("count", flat=True).get()
+        count = RateLimitCounter.objects.filter(key=key).values_list("count", flat=True).get()
+    if created:
+        # A new window began for someone: the table keeps only windows still running, so it
+        # stays as small as the number of recent visitors (one indexed DELETE per new window).
+        prune_expired(now)
+    return count
 
 
-def prune_expired():
-    return RateLimitCounter.objects.filter(expires_at__lt=timezone.now()).delete()[0]
+def prune_expired(now=None):
+    """Delete the counters of windows that are over; returns how many went."""
+    now = now or timezone.now()
+    return RateLimitCounter.objects.filter(expires_at__lt=now).delete()[0]

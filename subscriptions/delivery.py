@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from articles.models import Article, SiteSettings
 from articles.seo import absolute_url
-from guard.requests import prune_expired
 
 from . import services
 from .mail import NewArticleMail, build_message
@@ -345,7 +344,6 @@ def sweep(now=None):
         .values_list("article_id", flat=True)
         .distinct()
     )
-    prune_expired()
     return result
 
 

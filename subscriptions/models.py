@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+
+from guard.hashing import keyed_hash
 
 
 def normalise_email(address):
@@ -17,12 +18,11 @@ def address_hash(address):
     Keyed (HMAC) rather than a bare SHA-256 so that the list cannot be reversed by hashing a
     dictionary of likely addresses without the key.
     """
-    return salted_hmac(
-        "subscriptions.suppression",
+    return keyed_hash(
         normalise_email(address),
+        "subscriptions.suppression",
         secret=settings.SUBSCRIPTIONS_HASH_KEY,
-        algorithm="sha256",
-    ).hexdigest()
+    )
 
 
 class FollowerQuerySet(models.QuerySet):

@@ -4,30 +4,33 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from guard.requests import client_ip, from_this_site, hit
+from guard.decorators import Limit, Refusal, same_site_post
+from guard.requests import client_ip
 
 from . import services, tokens
 from .forms import SubscribeForm
 from .models import Follower
 
-RATE_WINDOW_SECONDS = 3600
+
+def subscribe_rate():
+    return f"{settings.SUBSCRIPTIONS_RATE_LIMIT}/h"
 
 
-@csrf_exempt
+def refuse_subscribe(request, refusal):
+    if refusal.reason == Refusal.ORIGIN:
+        return render(request, "subscriptions/forbidden.html", status=403)
+    form = SubscribeForm(request.POST)
+    return render(
+        request, "subscriptions/subscribe.html", {"form": form, "limited": True}, status=429
+    )
+
+
+@same_site_post(limits=[Limit("subscribe", subscribe_rate, client_ip)], refused=refuse_subscribe)
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     if request.method != "POST":
         return render(request, "subscriptions/subscribe.html", {"form": SubscribeForm()})
-    if not from_this_site(request):
-        return render(request, "subscriptions/forbidden.html", status=403)
     form = SubscribeForm(request.POST)
-    allowed = hit(
-        "subscribe", client_ip(request), settings.SUBSCRIPTIONS_RATE_LIMIT, RATE_WINDOW_SECONDS
-    )
-    if not allowed:
-        return render(
-            request, "subscriptions/subscribe.html", {"form": form, "limited": True}, status=429
-        )
     if not form.is_valid():
         return render(request, "subscriptions/subscribe.html", {"form": form})
     services.subscribe(form.cleaned_data["email"])

@@ -1,14 +1,14 @@
 """What happens to a comment: open or closed, confirmed or not, held or approved."""
 
 import datetime
-import hashlib
-import secrets
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import tasks
+from .models import Comment
 from .text import count_links
 
 
@@ -32,42 +32,12 @@ def hold_reason(comment):
     return ""
 
 
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_confirm_token(comment):
-    """A fresh single-use token; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
-    comment.confirm_token_hash = hash_token(token)
-    comment.confirm_sent_at = timezone.now()
-    comment.save(update_fields=["confirm_token_hash", "confirm_sent_at"])
-    return token
-
-
-def find_by_confirm_token(token):
-    from .models import Comment
-
-    if not token or len(token) > 100:
-        return None
-    comment = Comment.objects.filter(
-        confirm_token_hash=hash_token(token), status=Comment.Status.UNCONFIRMED
-    ).first()
-    if comment is None or comment.confirm_sent_at is None:
-        return None
-    age = (timezone.now() - comment.confirm_sent_at).total_seconds()
-    return comment if age <= settings.COMMENTS_CONFIRM_MAX_AGE else None
-
-
 def on_commit(task, *args):
     transaction.on_commit(partial(task.enqueue, *args))
 
 
 def accept_new_comment(comment, confirmed_address):
     """Decide a freshly saved comment's fate; queue the mail that follows from it."""
-    from . import tasks
-    from .models import Comment
-
     if comment.user_id and comment.user.is_staff:
         comment.set_status(Comment.Status.APPROVED)
         on_commit(tasks.notify_followers, comment.pk)
@@ -79,9 +49,6 @@ def accept_new_comment(comment, confirmed_address):
 
 def address_confirmed(comment):
     """The writer proved the address: approve, or hold for staff as the policy says."""
-    from . import tasks
-    from .models import Comment
-
     reason = hold_reason(comment)
     if not reason and not has_approved_comment(comment):
         reason = "first comment from this address"
@@ -97,8 +64,6 @@ def address_confirmed(comment):
 
 
 def has_approved_comment(comment):
-    from .models import Comment
-
     return (
         Comment.objects.filter(
             user_email__iexact=comment.user_email, status=Comment.Status.APPROVED
@@ -110,9 +75,6 @@ def has_approved_comment(comment):
 
 def approve(comment):
     """Staff approval: publish it (and any approved replies beneath) and tell the followers."""
-    from . import tasks
-    from .models import Comment
-
     was_public = comment.is_public
     comment.set_status(Comment.Status.APPROVED)
     if comment.is_public and not was_public:

@@ -11,7 +11,6 @@ import smtplib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -22,28 +21,12 @@ from django_tasks import default_task_backend, task
 from articles.models import SiteSettings
 from articles.seo import absolute_url
 
+from .models import Comment
 from .text import excerpt
+from .tokens import mute_token, new_confirm_token
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
-MUTE_SALT = "comments.mute"
-
-
-def mute_token(comment):
-    # Signed JSON naming one comment (never its address); mute links never expire.
-    return signing.dumps({"c": comment.pk}, salt=MUTE_SALT, compress=True)
-
-
-def comment_for_mute_token(token):
-    from .models import Comment
-
-    try:
-        data = signing.loads(token, salt=MUTE_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
-        return None
-    return Comment.objects.filter(pk=data["c"]).first()
 
 
 def build_mail(template, context, to, headers=None):
@@ -92,9 +75,6 @@ def send_all(messages, retry, attempt, *args):
 
 @task()
 def send_confirmation(comment_id, attempt=1):
-    from .models import Comment
-    from .policy import new_confirm_token
-
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.UNCONFIRMED).first()
     if comment is None or not comment.user_email:
         return 0
@@ -119,8 +99,6 @@ def send_confirmation(comment_id, attempt=1):
 @task()
 def notify_followers(comment_id, attempt=1):
     """Tell everyone following this article's comments about a newly visible comment."""
-    from .models import Comment
-
     comment = Comment.objects.filter(pk=comment_id, is_public=True).first()
     if comment is None:
         return 0
@@ -187,8 +165,6 @@ def moderator_addresses():
 
 @task()
 def notify_moderators(comment_id, attempt=1):
-    from .models import Comment
-
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING).first()
     if comment is None:
         return 0

@@ -17,9 +17,8 @@ from articles.models import Article
 from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
-from . import policy
+from . import policy, tokens
 from .models import Comment, Like, email_digest
-from .tasks import comment_for_mute_token
 
 CONFIRMED_COOKIE = "bs_confirmed"
 CONFIRMED_SALT = "comments.confirmed-addresses"
@@ -147,7 +146,7 @@ def comment_url(comment):
 
 
 def confirm(request, token):
-    comment = policy.find_by_confirm_token(token)
+    comment = tokens.find_by_confirm_token(token)
     if comment is None:
         return render(request, "comments/confirm_invalid.html", status=404)
     if request.method != "POST":
@@ -181,7 +180,7 @@ def confirm(request, token):
 @csrf_exempt
 def mute(request, token):
     """Stop follow-up mail for one article's comments. The token is the authority (RFC 8058)."""
-    comment = comment_for_mute_token(token)
+    comment = tokens.comment_for_mute_token(token)
     if comment is None:
         raise Http404("Unknown link.")
     article = comment.content_object

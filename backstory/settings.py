@@ -224,10 +224,15 @@ SUBSCRIPTIONS_HASH_KEY = env("SUBSCRIPTIONS_HASH_KEY", SECRET_KEY)
 SUBSCRIPTIONS_CONFIRM_DAYS = int(env("SUBSCRIPTIONS_CONFIRM_DAYS", "7"))
 SUBSCRIPTIONS_RATE_LIMIT = int(env("SUBSCRIPTIONS_RATE_LIMIT", "10"))  # subscribe POSTs/IP/hour
 SUBSCRIPTIONS_BATCH_SIZE = int(env("SUBSCRIPTIONS_BATCH_SIZE", "200"))  # mails per connection
-# Seconds to wait after the 1st, 2nd, … failed attempt; after the last, a delivery is given up.
-SUBSCRIPTIONS_RETRY_DELAYS = [
+# Mail (mailer/): seconds to wait after the 1st, 2nd, … failed attempt of any mail we send.
+# Each app decides how many attempts it makes (follower mail: one after each delay, then it is
+# given up). SUBSCRIPTIONS_RETRY_DELAYS is this setting's older name and is still read.
+MAIL_RETRY_DELAYS = [
     int(seconds)
-    for seconds in env_list("SUBSCRIPTIONS_RETRY_DELAYS", "60,300,900,3600,10800,21600,43200")
+    for seconds in env_list(
+        "MAIL_RETRY_DELAYS",
+        env("SUBSCRIPTIONS_RETRY_DELAYS", "60,300,900,3600,10800,21600,43200"),
+    )
 ]
 SUBSCRIPTIONS_SWEEP_SECONDS = int(env("SUBSCRIPTIONS_SWEEP_SECONDS", "300"))
 # A delivery still "sending" after this long belonged to a worker that died mid-send.

@@ -4,53 +4,27 @@ Every task re-reads the comment and re-checks that the mail still makes sense, b
 minutes later (a retry) or after staff changed something.
 """
 
-import datetime
 import logging
-import smtplib
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Q
-from django.template.loader import render_to_string
+from django.core.mail import get_connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from articles.models import SiteSettings
 from articles.seo import absolute_url
+from mailer import staff
+from mailer.compose import blog_name, build
+from mailer.failures import Kind, backoff, classify
 
 from .models import Comment
 from .text import excerpt
 from .tokens import mute_token, new_confirm_token
 
 logger = logging.getLogger(__name__)
+# Comments' own policy: six attempts, spaced by MAIL_RETRY_DELAYS (1, 5, 15 minutes, 1 and 3
+# hours with the defaults); a refused address or relay is not tried again.
 MAX_ATTEMPTS = 6
-
-
-def build_mail(template, context, to, headers=None):
-    """Paired .txt/.html templates; `context` carries blog_name (SiteSettings, loaded once)."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string(f"email/{template}.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-        headers=headers or {},
-    )
-    message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
-    return message
-
-
-def is_temporary(error):
-    """A refused recipient (5xx) is final; anything else at the relay may pass later."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return any(code < 500 for code, _msg in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code < 500
-    return isinstance(error, (smtplib.SMTPException, OSError))
 
 
 def send_all(messages, retry, attempt, *args):
@@ -61,13 +35,13 @@ def send_all(messages, retry, attempt, *args):
         with get_connection(fail_silently=False) as connection:
             return connection.send_messages(messages)
     except Exception as error:
-        if not is_temporary(error):
+        if classify(error).kind != Kind.TEMPORARY:
             logger.warning("Comment mail refused for good: %s", error)
             return 0
         if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
             logger.error("Comment mail failed after %s attempts: %s", attempt, error)
             raise
-        delay = datetime.timedelta(minutes=2 ** (attempt - 1))
+        delay = backoff(attempt)
         retry.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1)
         logger.warning("Comment mail failed (%s); retrying in %s", error, delay)
         return 0
@@ -80,7 +54,7 @@ def send_confirmation(comment_id, attempt=1):
         return 0
     token = new_confirm_token(comment)
     article = comment.content_object
-    message = build_mail(
+    message = build(
         "comment_confirm",
         {
             "comment": comment,
@@ -89,7 +63,6 @@ def send_confirmation(comment_id, attempt=1):
             "confirm_url": absolute_url(reverse("comments-confirm", args=[token])),
             "excerpt": excerpt(comment.comment),
             "days": settings.COMMENTS_CONFIRM_MAX_AGE // 86400,
-            "blog_name": SiteSettings.load().name,
         },
         comment.user_email,
     )
@@ -119,12 +92,12 @@ def notify_followers(comment_id, attempt=1):
         address = (follower.user_email or "").lower()
         if address and address != writer and address not in followers:
             followers[address] = follower
-    blog_name = SiteSettings.load().name  # once for the batch, not once per follower
+    name = blog_name()  # once for the batch, not once per follower
     messages = []
     for address, follower in followers.items():
         mute_url = absolute_url(reverse("comments-mute", args=[mute_token(follower)]))
         messages.append(
-            build_mail(
+            build(
                 "comment_followup",
                 {
                     "comment": comment,
@@ -133,7 +106,7 @@ def notify_followers(comment_id, attempt=1):
                     "comment_url": absolute_url(article.get_absolute_url()) + f"#{comment.anchor}",
                     "excerpt": excerpt(comment.comment),
                     "mute_url": mute_url,
-                    "blog_name": blog_name,
+                    "blog_name": name,
                 },
                 address,
                 headers={
@@ -147,20 +120,7 @@ def notify_followers(comment_id, attempt=1):
 
 def moderator_addresses():
     """Active staff who may change comments (directly, by group, or as superusers): one query."""
-    can_moderate = Q(codename="change_comment", content_type__app_label="comments")
-    permission = Permission.objects.filter(can_moderate)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .exclude(email="")
-        .filter(
-            Q(is_superuser=True)
-            | Q(user_permissions__in=permission)
-            | Q(groups__permissions__in=permission)
-        )
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return staff.with_permission("comments", "change_comment")
 
 
 @task()
@@ -168,12 +128,12 @@ def notify_moderators(comment_id, attempt=1):
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING).first()
     if comment is None:
         return 0
-    recipients = sorted(set(moderator_addresses()))
+    recipients = moderator_addresses()
     article = comment.content_object
     review_url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
-    blog_name = SiteSettings.load().name
+    name = blog_name()
     messages = [
-        build_mail(
+        build(
             "comment_moderation",
             {
                 "comment": comment,
@@ -182,7 +142,7 @@ def notify_moderators(comment_id, attempt=1):
                 "queue_url": absolute_url(reverse("admin:comments_comment_changelist"))
                 + "?status__exact=pending",
                 "excerpt": excerpt(comment.comment, 500),
-                "blog_name": blog_name,
+                "blog_name": name,
             },
             address,
         )

@@ -10,8 +10,13 @@ class SubscriptionsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .services import confirmation_requested
         from .signals import article_saved
+        from .tasks import queue_confirmation
 
         post_save.connect(
             article_saved, sender="articles.Article", dispatch_uid="subscriptions.article_saved"
+        )
+        confirmation_requested.connect(
+            queue_confirmation, dispatch_uid="subscriptions.queue_confirmation"
         )

@@ -15,23 +15,24 @@ function here can run twice, or in two workers at once, without mailing anyone t
 """
 
 import logging
-import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, SiteSettings
+from articles.models import Article
 from articles.seo import absolute_url
+from mailer import staff
+from mailer.compose import build
+from mailer.failures import Kind, backoff, classify, describe, schedule_length
 
 from . import services
-from .mail import NewArticleMail, build_message
+from .mail import NewArticleMail
 from .models import Delivery, Follower, Notification
 
 logger = logging.getLogger(__name__)
@@ -130,25 +131,24 @@ def send_batch(article_id):
                 continue  # another worker has it, or the follower has left
             try:
                 connection.send_messages([message])
-            except smtplib.SMTPRecipientsRefused as exc:
-                code = refusal_code(exc)
-                if code is not None and 500 <= code < 600:
-                    record_bounce(row, describe(exc))
+            except Exception as exc:
+                failure = classify(exc)
+                if failure.kind == Kind.BOUNCED:
+                    record_bounce(row, failure.description)
                     result.bounced += 1
                     continue
-                result.retry_at = postpone(article, row, rows[index + 1 :], describe(exc))
-                return result
-            except (smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
-                # The server answered with a refusal (sender, data, authentication): it did not
-                # take the message, so it is safe to send it again later.
-                result.retry_at = postpone(article, row, rows[index + 1 :], describe(exc))
-                return result
-            except Exception as exc:
-                # The connection broke while the message was on its way: the server may have
-                # it. Don't guess; staff decide. The rest of the batch waits.
-                record_interrupted(row, describe(exc))
-                alert_staff(article, describe(exc), CAUGHT_SUMMARY.format(count=1))
-                result.retry_at = postpone(article, None, rows[index + 1 :], describe(exc))
+                if failure.may_have_arrived:
+                    # The connection broke while the message was on its way: the server may
+                    # have it. Don't guess; staff decide. The rest of the batch waits.
+                    record_interrupted(row, failure.description)
+                    alert_staff(article, failure.description, CAUGHT_SUMMARY.format(count=1))
+                    result.retry_at = postpone(
+                        article, None, rows[index + 1 :], failure.description
+                    )
+                    return result
+                # The server answered with a refusal (sender, data, authentication, a deferred
+                # recipient): it did not take the message, so it is safe to send it again later.
+                result.retry_at = postpone(article, row, rows[index + 1 :], failure.description)
                 return result
             accepted = row
             result.sent += 1
@@ -237,11 +237,6 @@ def reset_for_retry(deliveries):
     return count, sorted(article_ids)
 
 
-def retry_delay(attempts):
-    delays = settings.SUBSCRIPTIONS_RETRY_DELAYS
-    return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
-
-
 def postpone(article, claimed, rest, error):
     """The relay failed: put the batch back with a later time, or give up after the last delay.
 
@@ -251,9 +246,10 @@ def postpone(article, claimed, rest, error):
     if not rows:
         return None
     attempts = max(row.attempts for row in rows) + 1
-    max_attempts = len(settings.SUBSCRIPTIONS_RETRY_DELAYS) + 1
+    # Follower mail's policy: one attempt after each of MAIL_RETRY_DELAYS, then given up.
+    max_attempts = schedule_length()
     now = timezone.now()
-    retry_at = now + retry_delay(attempts)
+    retry_at = now + backoff(attempts)
     # Only rows this batch holds: its claimed row, and the rest while still pending (another
     # worker may have taken some of them meanwhile).
     owed = Delivery.objects.filter(pk__in=[r.pk for r in rest], status=Delivery.Status.PENDING)
@@ -291,27 +287,6 @@ def postpone(article, claimed, rest, error):
     return retry_at if waiting else None
 
 
-def refusal_code(exc):
-    codes = [code for code, _ in exc.recipients.values()]
-    return codes[0] if codes else None
-
-
-def describe(exc):
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        # Without the address: this goes to logs and staff mail; the row says whose it was.
-        return "; ".join(
-            f"recipient refused: {code} {_text(message)}"
-            for code, message in exc.recipients.values()
-        )
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return f"{type(exc).__name__}: {exc.smtp_code} {_text(exc.smtp_error)}"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _text(message):
-    return message.decode(errors="replace") if isinstance(message, bytes) else str(message)
-
-
 def sweep(now=None):
     """Flag rows caught mid-send by a dead worker; list the articles whose work has no task."""
     now = now or timezone.now()
@@ -347,25 +322,13 @@ def sweep(now=None):
     return result
 
 
-def staff_addresses():
-    """Where relay problems are reported: ADMINS and the Editors (who publish, so mail goes out)."""
-    editors = (
-        get_user_model()
-        .objects.filter(groups__name="Editors", is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    return sorted({address for _, address in settings.ADMINS} | set(editors))
-
-
 def alert_staff(article, error, summary):
     logger.error("New-article mail for %r: %s. %s", article.title, error, summary)
-    recipients = staff_addresses()
+    # ADMINS and the Editors, who publish (so mail goes out).
+    recipients = staff.group_and_admins("Editors")
     if not recipients:
         return
-    blog_name = SiteSettings.load().name
     context = {
-        "blog_name": blog_name,
         "article": article,
         "error": error,
         "summary": summary,
@@ -373,12 +336,6 @@ def alert_staff(article, error, summary):
             reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={article.pk}"
         ),
     }
-    message = build_message(
-        f"[{blog_name}] Problem sending “{article.title}” to followers",
-        "delivery_problem",
-        context,
-        recipients,
-    )
-    message.from_email = settings.SERVER_EMAIL
+    message = build("delivery_problem", context, recipients, from_email=settings.SERVER_EMAIL)
     # The relay that failed may carry this too; the admin and the log show it regardless.
     message.send(fail_silently=True)

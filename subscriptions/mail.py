@@ -1,13 +1,11 @@
-"""The mails followers receive: plain text and HTML from paired templates in templates/email/."""
+"""The mails followers receive, built by `mailer` from templates/email/ (subject, text, HTML)."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import SiteSettings
 from articles.seo import absolute_url  # from SITE_URL, never a request's Host header
+from mailer.compose import blog_name, build
 
 from .tokens import confirm_token, unsubscribe_token
 
@@ -16,41 +14,10 @@ def unsubscribe_url(follower):
     return absolute_url(reverse("subscriptions:unsubscribe", args=[unsubscribe_token(follower)]))
 
 
-def render_pair(name, context):
-    return (
-        render_to_string(f"email/{name}.txt", context),
-        render_to_string(f"email/{name}.html", context),
-    )
-
-
-def build_message(subject, name, context, to, headers=None):
-    text, html = render_pair(name, context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        headers=headers or {},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
 def confirmation_message(follower):
-    blog_name = SiteSettings.load().name
     confirm_url = absolute_url(reverse("subscriptions:confirm", args=[confirm_token(follower)]))
-    context = {
-        "blog_name": blog_name,
-        "confirm_url": confirm_url,
-        "valid_days": settings.SUBSCRIPTIONS_CONFIRM_DAYS,
-        "site_url": settings.SITE_URL,
-    }
-    return build_message(
-        f"Please confirm: follow {blog_name} by email",
-        "subscription_confirm",
-        context,
-        [follower.email],
-    )
+    context = {"confirm_url": confirm_url, "valid_days": settings.SUBSCRIPTIONS_CONFIRM_DAYS}
+    return build("subscription_confirm", context, follower.email)
 
 
 class NewArticleMail:
@@ -60,9 +27,8 @@ class NewArticleMail:
     """
 
     def __init__(self, article):
-        self.blog_name = SiteSettings.load().name
+        self.blog_name = blog_name()
         image = article.featured_image
-        self.subject = article.title
         self.context = {
             "blog_name": self.blog_name,
             "article": article,
@@ -71,7 +37,6 @@ class NewArticleMail:
             "excerpt": article.summary,
             "image_url": absolute_url(image.url) if image else "",
             "image_alt": article.featured_image_alt,
-            "site_url": settings.SITE_URL,
         }
         self.list_id = f"{self.blog_name} <followers.{settings.SITE_DOMAIN.split(':')[0]}>"
 
@@ -90,4 +55,4 @@ class NewArticleMail:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": self.list_id,
         }
-        return build_message(self.subject, "new_article", context, [follower.email], headers)
+        return build("new_article", context, follower.email, headers)

@@ -8,9 +8,15 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import Delivery, Follower, Suppression, normalise_email
+
+# Sent after commit when a follower is owed a confirmation mail (with `follower_id`). The task
+# that mails it listens (connected in apps.py): these rules stay below the delivery code that
+# calls them, and need not know how mail goes out.
+confirmation_requested = Signal()
 
 # A second request for the same pending address within this time sends no second mail, so the
 # form cannot be used to flood someone's inbox with confirmation requests.
@@ -27,8 +33,6 @@ def subscribe(email):
     Nothing tells the caller whether the address was already known: the page says the same
     "check your inbox" either way.
     """
-    from .tasks import send_confirmation
-
     email = normalise_email(email)
     now = timezone.now()
     with transaction.atomic():
@@ -53,7 +57,10 @@ def subscribe(email):
             follower.source = Follower.Source.FORM
         follower.confirmation_sent_at = now
         follower.save()
-        transaction.on_commit(partial(send_confirmation.enqueue, follower.pk), robust=True)
+        transaction.on_commit(
+            partial(confirmation_requested.send, sender=Follower, follower_id=follower.pk),
+            robust=True,
+        )
     return follower
 
 

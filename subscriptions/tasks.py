@@ -16,12 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from mailer.failures import backoff
+
 from . import delivery
 from .mail import confirmation_message
 from .models import Follower
 
 logger = logging.getLogger(__name__)
 
+# The reader is waiting for this mail: a couple more tries (after the first MAIL_RETRY_DELAYS),
+# then they may ask again straight away.
 CONFIRMATION_ATTEMPTS = 3
 
 
@@ -47,20 +51,21 @@ def send_confirmation(follower_id, attempt=1):
     try:
         confirmation_message(follower).send(fail_silently=False)
     except Exception:
-        # The reader is waiting for this mail: try a couple more times, then let them ask
-        # again straight away (no resend pause).
         logger.warning("Confirmation mail to follower %s failed", follower_id, exc_info=True)
         if attempt < CONFIRMATION_ATTEMPTS:
             enqueue_at(
-                send_confirmation,
-                timezone.now() + timedelta(minutes=attempt),
-                follower_id,
-                attempt + 1,
+                send_confirmation, timezone.now() + backoff(attempt), follower_id, attempt + 1
             )
         else:
+            # No resend pause: the form mails them again as soon as they ask.
             Follower.objects.filter(pk=follower_id).update(confirmation_sent_at=None)
         return "failed"
     return "sent"
+
+
+def queue_confirmation(sender, follower_id, **kwargs):
+    """`services.confirmation_requested`'s receiver (after commit)."""
+    send_confirmation.enqueue(follower_id)
 
 
 @task()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
+from mailer.failures import backoff
 from subscriptions import delivery, services
 from subscriptions.models import Delivery, Follower, Suppression
 from subscriptions.tasks import recover, retry_deliveries
@@ -63,7 +64,7 @@ def test_smtp_going_down_during_a_send_is_retried_later_and_everyone_gets_exactl
     run_queued_tasks()
     assert len(smtp_server.messages) == 2
 
-    clock.shift(timedelta(seconds=settings.SUBSCRIPTIONS_RETRY_DELAYS[0] + 1))
+    clock.shift(timedelta(seconds=settings.MAIL_RETRY_DELAYS[0] + 1))
     run_queued_tasks()
     assert everyone_got_exactly_one(smtp_server, followers)
     assert statuses(article) == ["sent"] * 7
@@ -153,7 +154,7 @@ def test_a_dropped_connection_mid_message_is_shown_to_staff_not_sent_twice(
 def test_a_persistent_failure_is_given_up_and_staff_are_told(
     db_tasks, smtp_server, committed, clock, settings
 ):
-    settings.SUBSCRIPTIONS_RETRY_DELAYS = [60, 60]  # three attempts in all
+    settings.MAIL_RETRY_DELAYS = [60, 60]  # three attempts in all
     UserFactory(username="editor", email="editor@example.org", groups=["Editors"])
     follower = FollowerFactory(email="stuck@example.net")
     smtp_server.defer = {follower.email}
@@ -256,4 +257,4 @@ def test_postponed_mail_backs_off_longer_each_time(db_tasks, smtp_server, commit
     assert waits == [60, 300, 900]
     assert Delivery.objects.get().attempts == 3
     assert smtp_server.to(follower.email) == []
-    assert timedelta(seconds=waits[0]) == delivery.retry_delay(1)
+    assert timedelta(seconds=waits[0]) == backoff(1)

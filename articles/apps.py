@@ -33,15 +33,18 @@ class ArticlesConfig(AppConfig):
 
         from authors.models import Author
 
-        from . import changes, version  # noqa: F401  (changes connects its receivers)
+        from . import changes  # noqa: F401  (changes connects its receivers)
         from .models import Article, Category, Page, SiteSettings, Tag
+        from .signals import announce_change, announce_m2m_change
 
         post_migrate.connect(sync_site_domain, sender=self)
         post_migrate.connect(ensure_staff_groups, sender=self)
 
-        # Whatever staff change shows on public pages: retire cached pages and fragments.
-        changed = version.content_changed
+        # Whatever staff change shows on public pages: whoever keeps copies of them is told.
         for model in (Article, Category, Tag, Page, SiteSettings, Author):
-            post_save.connect(changed, sender=model, dispatch_uid=f"version-save-{model.__name__}")
-            post_delete.connect(changed, sender=model, dispatch_uid=f"version-del-{model.__name__}")
-        m2m_changed.connect(changed, sender=Article.tags.through, dispatch_uid="version-tags")
+            uid = f"public-content-{model.__name__}"
+            post_save.connect(announce_change, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(announce_change, sender=model, dispatch_uid=f"{uid}-delete")
+        m2m_changed.connect(
+            announce_m2m_change, sender=Article.tags.through, dispatch_uid="public-content-tags"
+        )

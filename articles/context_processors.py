@@ -1,45 +1,32 @@
 from functools import cached_property
 
-from django.core.cache import cache
-
-from . import version
 from .models import Article, Page, SiteSettings
 from .selectors import archive_months, categories_with_counts
 
 RECENT_COUNT = 5
-CHROME_SECONDS = 300
+
+
+def build_chrome():
+    return {
+        "settings": SiteSettings.load(),
+        "menu_pages": list(Page.objects.published().only("title", "slug")),
+    }
 
 
 class Blog:
     """The site chrome (header, menu, sidebar), queried only if a template uses it.
 
-    The same for every page and every reader, so it is built once per content version (five
-    queries) and then read from the cache until something public changes.
+    The same for every page and every reader. The header's part (site settings and menu pages,
+    two queries) is kept as the "chrome" fragment; the sidebar's lists (three queries) are read
+    only while the sidebar's own fragment is rendered, once per content version.
     """
 
-    @cached_property
-    def version(self):
-        """The content version: part of every cached fragment's key."""
-        return version.current()
+    def __init__(self, request):
+        self.request = request
 
     @cached_property
     def _chrome(self):
-        key = f"blog:chrome:{self.version}"
-        chrome = cache.get(key)
-        if chrome is None:
-            chrome = {
-                "settings": SiteSettings.load(),
-                "menu_pages": list(Page.objects.published().only("title", "slug")),
-                "categories": list(categories_with_counts()),
-                "recent_articles": list(
-                    Article.objects.published()
-                    .order_by("-published_at")
-                    .only("title", "slug", "published_at", "status")[:RECENT_COUNT]
-                ),
-                "archive_months": archive_months(),
-            }
-            cache.set(key, chrome, CHROME_SECONDS)
-        return chrome
+        return self.request.fragments.fetch("chrome", build_chrome)
 
     @property
     def settings(self):
@@ -49,18 +36,22 @@ class Blog:
     def menu_pages(self):
         return self._chrome["menu_pages"]
 
-    @property
+    @cached_property
     def categories(self):
-        return self._chrome["categories"]
+        return list(categories_with_counts())
 
-    @property
+    @cached_property
     def recent_articles(self):
-        return self._chrome["recent_articles"]
+        return list(
+            Article.objects.published()
+            .order_by("-published_at")
+            .only("title", "slug", "published_at", "status")[:RECENT_COUNT]
+        )
 
-    @property
+    @cached_property
     def archive_months(self):
-        return self._chrome["archive_months"]
+        return archive_months()
 
 
 def blog(request):
-    return {"blog": Blog()}
+    return {"blog": Blog(request)}

@@ -16,10 +16,20 @@ listeners off, listeners ask:
 callbacks registered by a listener during the import also run while `is_importing()` is true.
 An imported article scheduled for a later date is not special afterwards: when its time comes it
 is a new article like any other.
+
+`public_content_changed` is sent whenever something public pages show was saved or deleted:
+an article, category, tag, page, the site settings, an author (here, from model signals), or a
+comment appearing or disappearing (sent by `comments`). Whoever keeps copies of public pages (the
+page cache) listens; senders never know who does. Its only argument is `sender`, the model whose
+rows changed; a listener decides itself when to act (the page cache waits for the commit).
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from django.dispatch import Signal
+
+public_content_changed = Signal()
 
 _importing = ContextVar("articles_importing", default=False)
 
@@ -36,3 +46,14 @@ def importing():
 
 def is_importing():
     return _importing.get()
+
+
+def announce_change(sender, **kwargs):
+    """post_save / post_delete receiver: a row public pages show was written."""
+    public_content_changed.send(sender=sender)
+
+
+def announce_m2m_change(sender, action, **kwargs):
+    """m2m_changed receiver: only a finished add, remove or clear changes what pages show."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        public_content_changed.send(sender=sender)

@@ -1,7 +1,6 @@
 import datetime
 import re
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,12 +12,11 @@ from django.views.generic import ListView
 
 from authors.models import Author
 
-from . import legacy, selectors, version
+from . import legacy, selectors
 from .models import Article, ArticleRedirect, Category, Page, Tag
 from .search import add_snippets, clean_query
 
 PER_PAGE = 10
-AROUND_SECONDS = 600
 # The "page/<n>/" that ends the address of an archive's further pages.
 PAGE_SUFFIX = re.compile(r"(?<=/)page/\d+/$")
 
@@ -39,7 +37,6 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         # The archive's first page; its page n answers at page_base + "page/n/".
         context["page_base"] = PAGE_SUFFIX.sub("", self.request.path)
-        context["listing_cache_key"] = f"{version.current()}:{self.request.get_full_path()}"
         return context
 
 
@@ -75,7 +72,6 @@ class HomeView(ArticleListView):
             query = clean_query(self.query)
             add_snippets(context["articles"], query)
             context["search_query"] = query
-            context["listing_cache_key"] = None  # one entry per query would only crowd the cache
             context["archive_title"] = f"Search results for “{Truncator(query).chars(80)}”"
         return context
 
@@ -158,16 +154,13 @@ def article_detail(request, year, month, day, slug):
     return render_article(request, article)
 
 
-def around(article):
+def around(request, article):
     """Tags, previous, next and related articles: kept until public content changes."""
     if not article.is_public:
         return list(article.tags.all()), None, None, []
-    key = f"articles:around:{article.pk}:{version.current()}"
-    found = cache.get(key)
-    if found is None:
-        found = (list(article.tags.all()), *selectors.reading_on(article))
-        cache.set(key, found, AROUND_SECONDS)
-    return found
+    return request.fragments.fetch(
+        "around", lambda: (list(article.tags.all()), *selectors.reading_on(article)), article.pk
+    )
 
 
 def post_suffix(request, year, month, day, slug, suffix):
@@ -187,7 +180,7 @@ def category_path(request, path):
 
 
 def render_article(request, article):
-    tags, previous, following, related = around(article)
+    tags, previous, following, related = around(request, article)
     response = render(
         request,
         "articles/article_detail.html",

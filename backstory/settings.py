@@ -211,7 +211,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Without Redis each process caches on its own; the number that retires cached pages when
-# content changes (articles/version.py) is then shared through this file.
+# content changes (pagecache/version.py) is then shared through this file.
 CONTENT_VERSION_FILE = Path(env("CONTENT_VERSION_FILE", str(BASE_DIR / ".content-version")))
 # django-solo's cache of SiteSettings stays off: the row is cached in the page chrome, per content
 # version, which every process retires at once; solo's copy would outlive a save made elsewhere.

@@ -102,7 +102,7 @@ def main():
     assert response.status_code == 200 and response.content.count(b'class="comment ') == 300
     from django.core.cache import cache
 
-    from articles import version
+    from pagecache import version
 
     print(f"database:          {connection.vendor}")
     print("comments:          300 (depth 3)")

@@ -188,7 +188,7 @@ def count_queries(env, path):
         "import django, sys; django.setup();"
         "from django.db import connection; from django.test import Client;"
         "from django.test.utils import CaptureQueriesContext;"
-        "from articles import version;"
+        "from pagecache import version;"
         "c = Client(); c.get(sys.argv[1]); version.bump();"
         "cold = CaptureQueriesContext(connection)\n"
         "with cold: c.get(sys.argv[1])\n"

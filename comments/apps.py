@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from articles.signals import public_content_changed
+
 
 def comment_deleted(sender, instance, **kwargs):
     if instance.is_public:
-        from articles import version
-
-        version.changed()
+        public_content_changed.send(sender=sender)
 
 
 class CommentsConfig(AppConfig):

@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from articles import version
+from articles.signals import public_content_changed
 from guard.hashing import keyed_hash
 
 from .text import render_comment
@@ -82,7 +82,7 @@ class Comment(XtdComment):
         super().save(*args, **kwargs)
         # Unconfirmed and held comments show nowhere: only a visible one going or coming counts.
         if was_public or self.is_public:
-            version.changed()
+            public_content_changed.send(sender=Comment)
 
     @property
     def depth(self):
@@ -135,7 +135,7 @@ def refresh_thread_visibility(thread_id):
     if changed:
         Comment.objects.bulk_update(changed, ["is_public"])
         # Comments appeared or disappeared: cached pages and comment trees are out of date.
-        version.changed()
+        public_content_changed.send(sender=Comment)
     return changed
 
 

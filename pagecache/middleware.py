@@ -5,16 +5,18 @@ Django's cache (Redis when REDIS_URL is set) and kept for a short time by the sh
 by browsers. Staff (who have a session), POSTs, previews and per-reader pages (marked private or
 no-store, or setting a cookie) are never stored. ETags and 304 answers come from Django's
 ConditionalGetMiddleware, placed before this one.
-"""
 
-import hashlib
+It also gives every request `request.fragments`, the cached pieces of pages (fragments.py), so
+the apps that render pages use them without importing this app.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
-from articles import version
+from . import version
+from .fragments import FRAGMENTS, PAGE
 
 SAFE = {"GET", "HEAD"}
 
@@ -26,8 +28,7 @@ def is_anonymous(request):
 
 
 def cache_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pagecache:page:{version.current()}:{request.get_host()}:{path}"
+    return PAGE.key(request.get_host(), request.get_full_path())
 
 
 def storable(request, response):
@@ -42,6 +43,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.fragments = FRAGMENTS
         if request.method not in SAFE or not settings.PAGE_CACHE:
             return self.get_response(request)
         if not is_anonymous(request):
@@ -59,7 +61,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if storable(request, response):
             self.mark_public(response)
-            cache.set(key, response, version.seconds_until_next(settings.PAGE_CACHE_SECONDS))
+            cache.set(key, response, PAGE.timeout())
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -1,11 +1,9 @@
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils.safestring import mark_safe
 
-from articles import version
 from articles.models import Article
 
 from ..forms import CommentForm
@@ -14,27 +12,28 @@ from ..policy import comments_open
 from ..render import render_tree, visible_comments
 
 register = template.Library()
-TREE_SECONDS = 600
 
 
-def cached_tree(article, replies_open):
+def cached_tree(request, article, replies_open):
     """The rendered comment list and its count, kept until any visible comment changes."""
     author_user = article.author.user_id
-    key = f"comments:tree:{article.pk}:{version.current()}:{int(replies_open)}:{author_user}"
-    cached = cache.get(key)
-    if cached is None:
+
+    def build():
         comments = visible_comments(article)
         max_level = settings.COMMENTS_MAX_DEPTH - 1
-        cached = (str(render_tree(comments, author_user, replies_open, max_level)), len(comments))
-        cache.set(key, cached, TREE_SECONDS)
-    return mark_safe(cached[0]), cached[1]
+        return str(render_tree(comments, author_user, replies_open, max_level)), len(comments)
+
+    html, count = request.fragments.fetch(
+        "comment_tree", build, article.pk, int(replies_open), author_user
+    )
+    return mark_safe(html), count
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context, article):
     request = context["request"]
     replies_open = comments_open(article)
-    comment_list, count = cached_tree(article, replies_open)
+    comment_list, count = cached_tree(request, article, replies_open)
     likes = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
     return {
         "request": request,

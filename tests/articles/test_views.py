@@ -252,7 +252,7 @@ def test_archives_run_a_fixed_number_of_queries(client, django_assert_num_querie
             client, url, django_assert_num_queries, CHROME_QUERIES + HOME_QUERIES + 1,
             HOME_WARM_QUERIES + 1,
         )  # fmt: skip
-        from articles import version
+        from pagecache import version
 
         version.bump()  # as a change of content would: the next page rebuilds the sidebar
 

@@ -199,7 +199,7 @@ def test_concurrent_likes_end_with_the_exact_count(live_server):
 
 
 def test_likes_and_comment_counts_show_on_listings_without_extra_queries(
-    client, django_assert_num_queries
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     from django.db import connection as conn
     from django.test.utils import CaptureQueriesContext
@@ -211,10 +211,11 @@ def test_likes_and_comment_counts_show_on_listings_without_extra_queries(
     with CaptureQueriesContext(conn) as few:
         html = client.get("/").content.decode()
     assert "2 comments" in html and "1 like" in html
-    more = ArticleFactory.create_batch(5)
-    for article in more:
-        approved_comment(article)
-        Like.objects.create(article=article, reader="r2")
+    with django_capture_on_commit_callbacks(execute=True):
+        more = ArticleFactory.create_batch(5)
+        for article in more:
+            approved_comment(article)
+            Like.objects.create(article=article, reader="r2")
     with django_assert_num_queries(len(few.captured_queries)):
         client.get("/")
 

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import version
 from comments.models import Comment
+from pagecache import version
 from tests.comments.conftest import approved_comment
 from tests.factories import ArticleFactory, TagFactory
 

@@ -1,11 +1,16 @@
 """One number that changes whenever anything a public page shows changes.
 
-Cached pages and fragments (the site chrome, comment trees, listings) have it in their keys, so
-changing it retires them all at once: publishing or editing (receivers in apps.py), a comment
-appearing or disappearing (the comments app calls `changed`), or a scheduled article's time
-arriving (no event marks that moment, so the state remembers when the next one is due). Likes
-do not change it: during a spike a like count may be a cache lifetime old rather than emptying
-the cache for every click.
+Cached pages and fragments (pagecache/fragments.py) have it in their keys, so changing it retires
+them all at once: `articles` and `comments` send `public_content_changed` (publishing, editing, a
+comment appearing or disappearing), and a scheduled article's time arriving changes it too (no
+event marks that moment, so the state remembers when the next one is due). Likes do not change
+it: during a spike a like count may be a cache lifetime old rather than emptying the cache for
+every click.
+
+A change is bumped once, when its transaction commits: however many rows one admin save writes
+(the article, its tags, a redirect), readers' caches are emptied once, and never for a change that
+is rolled back. A page rendered before the commit still shows the old rows and is cached under the
+old number, which the commit retires.
 
 Every server process must see the same number. With Redis (REDIS_URL) it lives in the shared
 cache; without it, the caches are per process (local memory), so the number lives in a small
@@ -15,7 +20,7 @@ file beside the database (CONTENT_VERSION_FILE), read again only when its mtime 
 import json
 import os
 import time
-from functools import partial
+import weakref
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +33,7 @@ _memo = {}
 def _next_scheduled():
     from django.utils import timezone
 
-    from .models import Article
+    from articles.models import Article
 
     due = (
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
@@ -77,18 +82,42 @@ def bump():
     return state
 
 
-def changed():
-    """Public content changed: retire cached pages now, and again once the change commits.
+class _CommitBump:
+    """The one bump owed by a transaction, however many changes registered it."""
 
-    A reader rendering the page between the two still sees the old rows; the second bump keeps
-    what it cached from outliving the transaction.
+    done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            bump()
+
+
+# Per database connection (each thread has its own), the bump its open transaction owes.
+_owed = weakref.WeakKeyDictionary()
+
+
+def changed():
+    """Public content changed: retire cached pages once the change is committed.
+
+    Outside a transaction the change is already committed: bump now. Inside one, every change
+    registers the same pending bump with on_commit, which runs it once, at the outermost commit.
+    Each change registers it again because a savepoint that is rolled back discards what was
+    registered inside it, while the changes around it still need their bump. A pending bump whose
+    transaction was rolled back never ran, so the next transaction that changes something reuses it.
     """
-    bump()
-    transaction.on_commit(partial(bump), robust=True)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        bump()
+        return
+    owed = _owed.get(connection)
+    if owed is None or owed.done:
+        owed = _owed[connection] = _CommitBump()
+    transaction.on_commit(owed, robust=True)
 
 
 def content_changed(sender, **kwargs):
-    """Receiver for saves and deletes of anything public pages show."""
+    """Receiver of `articles.signals.public_content_changed`."""
     changed()
 
 

@@ -34,6 +34,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from wsgi_client import WsgiClient  # noqa: E402
 
 settings.STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -69,27 +70,6 @@ def build():
         made.append(comment)
     Comment.objects.update(is_public=True)
     return article
-
-
-class WsgiClient:
-    """Requests straight through Django's WSGI handler, as gunicorn calls it.
-
-    (The test client records every template context it renders, which costs more than the
-    rendering being measured.)
-    """
-
-    def __init__(self):
-        from django.core.handlers.wsgi import WSGIHandler
-        from django.test.client import RequestFactory
-
-        self.handler = WSGIHandler()
-        self.factory = RequestFactory()
-
-    def get(self, path):
-        environ = self.factory._base_environ(PATH_INFO=path, REQUEST_METHOD="GET")
-        status = []
-        body = b"".join(self.handler(environ, lambda s, h, *a: status.append(s)))
-        return type("Response", (), {"status_code": int(status[0][:3]), "content": body})
 
 
 def main():

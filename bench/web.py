@@ -46,12 +46,12 @@ def run(*command, env=None, **kwargs):
     return subprocess.run(command, check=True, env=env, cwd=ROOT, **kwargs)
 
 
-def scratch_database(workdir):
+def scratch_database(workdir, suffix="_bench"):
     url = os.environ.get("DATABASE_URL")
     if not url:
         return f"sqlite:///{workdir}/bench.sqlite3"
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
+    name = parts.path.lstrip("/") + suffix
     admin = urlunsplit(parts._replace(path="/postgres"))
     import psycopg
 

@@ -97,6 +97,16 @@ class ArticleQuerySet(models.QuerySet):
         """The one definition of what the public may see: published and its time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a time still to come: the public sees them from then on."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def editable_by(self, user):
+        """What a staff member may open in the admin: Authors only what they wrote."""
+        if user.is_superuser or user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(author__user=user)
+
     def visible_to(self, user):
         if user.is_authenticated and user.has_perm("articles.view_article"):
             return self

@@ -5,8 +5,12 @@ what to read next under an article, and the sidebar's and sitemap's counts. The 
 rows; what is read from them, and how, lives here.
 """
 
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+import datetime
+
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.utils import timezone
 
 from authors.models import Author
 
@@ -81,6 +85,32 @@ def archive_months():
         .annotate(count=Count("pk"))
         .order_by("-month")
     ]
+
+
+def medical_review_due(today=None):
+    """Clinical articles whose medical review is due, the longest overdue first.
+
+    The one rule for "due" (the dashboard and anything else asking use it): a published article
+    with a medical reviewer, never reviewed or last reviewed more than
+    MEDICAL_REVIEW_INTERVAL_MONTHS ago.
+    """
+    today = today or timezone.localdate()
+    due_before = months_before(today, settings.MEDICAL_REVIEW_INTERVAL_MONTHS)
+    return (
+        Article.objects.filter(status=Article.Status.PUBLISHED, reviewed_by__isnull=False)
+        .filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=due_before))
+        .select_related("reviewed_by")
+        .order_by(F("last_reviewed").asc(nulls_first=True), "pk")
+    )
+
+
+def months_before(day, months):
+    """The same day `months` earlier (the month's last day when that month is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (first_of_next - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
 
 
 def _with_public_articles(queryset):

@@ -56,7 +56,8 @@ CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the staff dashboard as its site (studio/).
+    "studio.apps.StudioAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "comments",
     "pagecache",
     "wordpress",
+    "studio",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +249,9 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_SERVER_CALL_LATENCY = 800
 # Python-Markdown is slow on some deeply nested inputs: the preview refuses larger sources.
 MARKDOWN_PREVIEW_MAX_CHARS = 100_000
+
+# A clinical article (one with a medical reviewer) is due for review this long after its last.
+MEDICAL_REVIEW_INTERVAL_MONTHS = int(env("MEDICAL_REVIEW_INTERVAL_MONTHS", "12"))
 
 # Feeds carry each article's full text (content:encoded, Atom <content>), as the old blog's did;
 # 0 sends only the excerpt and a link, for readers to come to the site.

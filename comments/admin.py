@@ -1,14 +1,17 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
-from django.shortcuts import redirect
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from articles.models import Article
 
-from . import policy
+from . import policy, staff
 from .models import Comment, Like
 
 PRIVACY_REMINDER = (
@@ -42,6 +45,28 @@ class EraseForm(forms.Form):
     )
 
 
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Your reply",
+        max_length=settings.COMMENTS_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": settings.COMMENTS_MAX_CHARS}),
+        help_text="Shown under the comment, with your name and a “Practice team” badge.",
+    )
+
+
+def safe_next(request, fallback):
+    """Where a moderation button returns to: a page of this site, never another."""
+    # Without a `next`, the page the button was on (the list with its filters).
+    target = (
+        request.POST.get("next") or request.GET.get("next") or request.headers.get("Referer", "")
+    )
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
 def erase_address(address):
     comments = Comment.objects.filter(user_email__iexact=address.strip())
     count = 0
@@ -65,7 +90,9 @@ def erase_address(address):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["short_text", "name_shown", "article_link", "status", "submit_date"]
+    list_display = [
+        "short_text", "name_shown", "article_link", "status", "submit_date", "moderation",
+    ]  # fmt: skip
     list_filter = ["status", ArticleFilter, "submit_date"]
     search_fields = ["user_name", "user_email", "comment"]
     date_hierarchy = "submit_date"
@@ -79,6 +106,9 @@ class CommentAdmin(admin.ModelAdmin):
         "hold_reason", "is_public", "followup", "submit_date", "ip_address", "level",
     ]  # fmt: skip
     list_select_related = ["content_type"]
+
+    class Media:
+        js = ["js/moderation.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
@@ -103,6 +133,12 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', article.get_absolute_url() + f"#{obj.anchor}", article.title
         )
+
+    @admin.display(description="moderate")
+    def moderation(self, obj):
+        """Per-row buttons. They sit inside the changelist's own form (which carries the CSRF
+        token) and post it to the comment's moderation URL instead: no nested forms."""
+        return moderation_buttons(obj)
 
     def _set(self, request, queryset, status, label):
         for comment in queryset:
@@ -138,14 +174,82 @@ class CommentAdmin(admin.ModelAdmin):
         self.message_user(request, f"Erased {count} comment(s) from {len(addresses)} address(es).")
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path(
-                "erase/",
-                self.admin_site.admin_view(self.erase_view),
-                name="comments_comment_erase",
-            ),
+            path("erase/", view(self.erase_view), name="comments_comment_erase"),
+            path("<int:pk>/moderate/", view(self.moderate_view), name="comments_comment_moderate"),
+            path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
             *super().get_urls(),
         ]
+
+    @property
+    def changelist_url(self):
+        return reverse("admin:comments_comment_changelist")
+
+    def moderate_view(self, request, pk):
+        """One decision about one comment (POST, CSRF-checked); back to where it was made."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        comment = get_object_or_404(Comment, pk=pk)
+        if not self.has_change_permission(request, comment):
+            return redirect("admin:index")
+        decision = request.POST.get("decision", "")
+        if decision not in staff.DECISIONS:
+            self.message_user(request, "Unknown moderation decision.", messages.ERROR)
+            return redirect(safe_next(request, self.changelist_url))
+        wording = staff.moderate(comment, decision)
+        message = f"{comment.name}’s comment {wording}."
+        if "application/json" in request.headers.get("Accept", ""):
+            # The dashboard's and the list's script update the row in place.
+            return JsonResponse(
+                {
+                    "status": comment.status,
+                    "label": comment.get_status_display(),
+                    "message": message,
+                    "waiting": Comment.objects.awaiting_moderation().count(),
+                }
+            )
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect(safe_next(request, self.changelist_url))
+
+    def reply_view(self, request, pk):
+        """A staff reply under one comment, with the privacy reminder beside the form."""
+        comment = get_object_or_404(Comment.objects.select_related("content_type"), pk=pk)
+        if not self.has_change_permission(request, comment):
+            return redirect("admin:index")
+        back = safe_next(request, self.changelist_url)
+        form = ReplyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                answer = staff.reply(comment, request.user, form.cleaned_data["text"])
+            except staff.ReplyRefused as refusal:
+                form.add_error("text", str(refusal))
+            else:
+                article = answer.content_object
+                self.message_user(
+                    request,
+                    format_html(
+                        "Your reply to {} is published under their comment on “{}”. "
+                        '<a href="{}">See it on the site</a>.',
+                        comment.name,
+                        article.title,
+                        article.get_absolute_url() + f"#{answer.anchor}",
+                    ),
+                    messages.SUCCESS,
+                )
+                return redirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Reply to {comment.name}",
+            "comment": comment,
+            "article": comment.content_object,
+            "form": form,
+            "next": back,
+            "can_reply": staff.can_reply_to(comment),
+            "privacy_reminder": PRIVACY_REMINDER,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/comments/reply.html", context)
 
     def erase_view(self, request):
         if not self.has_delete_permission(request):
@@ -166,6 +270,46 @@ class CommentAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "privacy_reminder": PRIVACY_REMINDER}
         return super().changelist_view(request, extra_context)
+
+
+def moderation_buttons(comment, back=""):
+    """Approve / Spam / Remove buttons and a Reply link for one comment.
+
+    `formaction` sends the enclosing form (the changelist's, or the dashboard's own per-comment
+    form) to the comment's moderation URL; `back` is where the answer returns (without it, the
+    page the button was on).
+    """
+    query = f"?{urlencode({'next': back})}" if back else ""
+    url = reverse("admin:comments_comment_moderate", args=[comment.pk]) + query
+    offered = {
+        Comment.Status.PENDING: ["approve", "spam", "remove"],
+        Comment.Status.UNCONFIRMED: ["spam", "remove"],
+        Comment.Status.APPROVED: ["hold", "spam", "remove"],
+        Comment.Status.SPAM: ["approve", "remove"],
+        Comment.Status.REMOVED: ["approve"],
+    }.get(comment.status, [])
+    labels = {"approve": "Approve", "spam": "Spam", "remove": "Remove", "hold": "Unapprove"}
+    buttons = format_html_join(
+        "",
+        '<button type="submit" class="button moderate-{}" formaction="{}" formmethod="post" '
+        'name="decision" value="{}" aria-label="{} {}’s comment">{}</button>',
+        (
+            (decision, url, decision, labels[decision], comment.name,
+             labels[decision])
+            for decision in offered
+        ),
+    )  # fmt: skip
+    reply = ""
+    if staff.can_reply_to(comment):
+        reply_url = reverse("admin:comments_comment_reply", args=[comment.pk]) + query
+        reply = format_html(
+            '<a class="button moderate-reply" href="{}" aria-label="Reply to {}">Reply</a>',
+            reply_url,
+            comment.name,
+        )
+    return format_html(
+        '<div class="moderation" data-comment="{}">{}{}</div>', comment.pk, buttons, reply
+    )
 
 
 @admin.register(Like)

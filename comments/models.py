@@ -22,6 +22,10 @@ class CommentQuerySet(models.QuerySet):
         """What readers see: approved, with every ancestor approved (kept in `is_public`)."""
         return self.filter(is_public=True, is_removed=False)
 
+    def awaiting_moderation(self):
+        """Confirmed (or trusted) comments that wait for staff to approve them."""
+        return self.filter(status=Comment.Status.PENDING)
+
     def for_article(self, article):
         return self.filter(
             content_type__app_label="articles",

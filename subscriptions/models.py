@@ -169,6 +169,11 @@ class DeliveryQuerySet(models.QuerySet):
             follower__status=Follower.Status.ACTIVE,
         )
 
+    def needing_attention(self):
+        """Mail that did not go out and will not on its own: staff decide what happens."""
+        S = Delivery.Status
+        return self.filter(status__in=[S.FAILED, S.BOUNCED, S.INTERRUPTED])
+
 
 class Delivery(models.Model):
     """One new-article mail owed to one follower: the record of what was sent, not the queue."""

@@ -1,24 +1,29 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
 from solo.admin import SingletonModelAdmin
 
+from . import publishing, signals
 from .models import Article, ArticleRedirect, Category, Page, SiteSettings, Tag
-
-
-def can_publish(user):
-    return user.has_perm("articles.publish_article")
+from .publishing import can_publish
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """Only Editors may publish or schedule: publishing mails every follower."""
+    """The article form without a status field: its buttons say what happens (publishing)."""
 
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "body", "excerpt", "status", "published_at", "author", "category",
+            "title", "slug", "body", "excerpt", "published_at", "author", "category",
             "tags", "featured_image", "featured_image_alt", "reviewed_by", "last_reviewed",
             "comments_open",
         ]  # fmt: skip
@@ -26,39 +31,102 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
-        self.publisher = request is None or can_publish(request.user)
-        if not self.publisher and "status" in self.fields:
-            self.fields["status"].choices = [
-                (value, label)
-                for value, label in Article.Status.choices
-                if value != Article.Status.PUBLISHED
-            ]
-            self.fields[
-                "status"
-            ].help_text = "Mark the draft “Ready for review”; an Editor publishes or schedules it."
+        published_at = self.fields.get("published_at")
+        if published_at is not None and hasattr(published_at.widget, "widgets"):
+            # The admin's split widget shows "Date:" and "Time:" as text, not as labels.
+            date, time = published_at.widget.widgets
+            date.attrs["aria-label"] = "Publication date"
+            time.attrs["aria-label"] = "Publication time"
+        tags = self.fields.get("tags")
+        if tags is not None:
+            # No "remove all" cross: select2 puts it inside the list of chosen tags, where only
+            # list items belong (axe: serious). Each tag keeps its own remove button.
+            autocomplete = getattr(tags.widget, "widget", tags.widget)
+            build_attrs = autocomplete.build_attrs
+            autocomplete.build_attrs = lambda base, extra=None: {
+                **build_attrs(base, extra),
+                "data-allow-clear": "false",
+            }
 
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        was_published = self.instance.pk and self.instance.status == Article.Status.PUBLISHED
-        if status == Article.Status.PUBLISHED and not self.publisher and not was_published:
-            raise forms.ValidationError("Only Editors may publish or schedule articles.")
-        return status
+    def clean(self):
+        cleaned = super().clean()
+        if self.request is None:
+            return cleaned
+        article = self.instance if self.instance.pk else None
+        action = publishing.chosen(self.request.POST, article, self.request.user)
+        at = cleaned.get("published_at")
+        future = at is not None and at > timezone.now()
+        if action == publishing.SCHEDULE and not future:
+            self.add_error(
+                "published_at",
+                "To schedule, choose a publication time in the future (or use Publish now).",
+            )
+        editable_time = "published_at" in self.fields
+        scheduled = article is not None and article.is_scheduled
+        if action == publishing.UPDATE and scheduled and editable_time and not future:
+            self.add_error(
+                "published_at",
+                "A scheduled article keeps a future time; to publish it now, use Publish now.",
+            )
+        return cleaned
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status as readers experience it: "Scheduled" is published with a time still to come."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "Ready for review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in ("draft", "review"):
+            return queryset.filter(status=value)
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "published":
+            return queryset.published()
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = "writer"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(author__user=request.user)
+        return queryset
 
 
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status_label", "published_at", "author", "category", "updated_at"]
-    list_filter = ["status", "category", "author", "tags", "comments_open"]
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "title", "status_label", "author", "category", "published", "updated", "view_link",
+    ]  # fmt: skip
+    list_display_links = ["title"]
+    list_filter = [StatusFilter, MineFilter, "category"]
     search_fields = ["title", "body", "excerpt"]
     prepopulated_fields = {"slug": ["title"]}
-    date_hierarchy = "published_at"
     autocomplete_fields = ["tags"]
     list_select_related = ["author", "category"]
-    readonly_fields = ["preview_link", "updated_at"]
+    list_per_page = 50
+    readonly_fields = ["status_label", "preview_link", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt"]}),
-        ("Publishing", {"fields": ["status", "published_at", "preview_link", "updated_at"]}),
+        ("Publishing", {"fields": ["status_label", "published_at", "preview_link", "updated_at"]}),
         ("Filing", {"fields": ["author", "category", "tags"]}),
         ("Featured image", {"fields": ["featured_image", "featured_image_alt"]}),
         ("Medical review", {"fields": ["reviewed_by", "last_reviewed"]}),
@@ -67,9 +135,27 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
+        if obj is None or not obj.pk:
+            return "Draft (not saved yet)"
         if obj.is_scheduled:
             return "Scheduled"
         return obj.get_status_display()
+
+    @admin.display(description="publication time", ordering="published_at")
+    def published(self, obj):
+        return short_time(obj.published_at)
+
+    @admin.display(description="last update", ordering="updated_at")
+    def updated(self, obj):
+        return short_time(obj.updated_at)
+
+    @admin.display(description="on the site")
+    def view_link(self, obj):
+        label = "View on site" if obj.is_public else "Preview"
+        return format_html(
+            '<a href="{}" aria-label="{}: {}">{}</a>', obj.get_absolute_url(), label, obj.title,
+            label,
+        )  # fmt: skip
 
     @admin.display(description="preview")
     def preview_link(self, obj):
@@ -90,16 +176,11 @@ class ArticleAdmin(MarkdownxModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
             fields.append("published_at")
-            if obj and obj.status == Article.Status.PUBLISHED:
-                fields.append("status")
         return fields
 
     def get_queryset(self, request):
-        articles = super().get_queryset(request)
-        if can_publish(request.user) or request.user.is_superuser:
-            return articles
         # Authors see and edit only the articles written under their own name.
-        return articles.filter(author__user=request.user)
+        return super().get_queryset(request).editable_by(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "author" and not can_publish(request.user):
@@ -115,13 +196,106 @@ class ArticleAdmin(MarkdownxModelAdmin):
             initial.setdefault("author", author.pk)
         return initial
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["publish_buttons"] = publishing.buttons(obj, request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
+        # The status in the database, not the form (which has none), says what was offered.
+        action = publishing.chosen(request.POST, obj if change else None, request.user)
+        publishing.apply_before_save(obj, action)
+        request.publishing_action = action
         super().save_model(request, obj, form, change)
-        if obj.is_scheduled:
-            when = timezone.localtime(obj.published_at).strftime("%d %B %Y at %H:%M")
-            self.message_user(request, f"Scheduled: the public will see it from {when}.")
-        elif obj.status == Article.Status.REVIEW:
-            self.message_user(request, "Marked ready for review.", messages.INFO)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self.after_save(request, obj)
+
+    def response_change(self, request, obj):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_change(request, obj)
+        return self.after_save(request, obj)
+
+    def after_save(self, request, obj):
+        """Back to the form with what happened, or on to the publishing confirmation."""
+        action = getattr(request, "publishing_action", publishing.SAVE)
+        if action in publishing.CONFIRMED:
+            return redirect("admin:articles_article_publish", obj.pk, publishing.CONFIRMED[action])
+        self.message_user(request, publishing.saved_message(obj, action), messages.SUCCESS)
+        return redirect("admin:articles_article_change", obj.pk)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/publish/<str:action>/",
+                self.admin_site.admin_view(self.publish_view),
+                name="articles_article_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request, pk, action):
+        """The confirmation before an article goes public: when, and who will be mailed."""
+        names = {value: key for key, value in publishing.CONFIRMED.items()}
+        if action not in names:
+            raise Http404("Unknown publishing step.")
+        name = names[action]
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not can_publish(request.user) or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if article.is_public:
+            self.message_user(request, "This article is already published.", messages.INFO)
+            return redirect(change_url)
+        if name == publishing.SCHEDULE and not (
+            article.published_at and article.published_at > timezone.now()
+        ):
+            self.message_user(
+                request, "To schedule, choose a publication time in the future.", messages.ERROR
+            )
+            return redirect(change_url)
+        if request.method == "POST" and "_send_test" in request.POST:
+            address = request.user.email
+            if not address:
+                self.message_user(
+                    request, "Your account has no email address to send a test to.", messages.ERROR
+                )
+            else:
+                with transaction.atomic():
+                    signals.send_sample(article, publishing.when(name, article), address)
+                self.message_user(
+                    request,
+                    f"A test email is on its way to {address}. Nobody else receives it.",
+                    messages.SUCCESS,
+                )
+            return redirect(request.path)
+        if request.method == "POST" and "_confirm" in request.POST:
+            with transaction.atomic():
+                said = publishing.publish(article, name)
+            self.message_user(request, said, messages.SUCCESS)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{'Publish' if name == publishing.PUBLISH else 'Schedule'} “{article}”?",
+            "article": article,
+            "action": action,
+            "change_url": change_url,
+            "opts": self.model._meta,
+            **publishing.confirmation(article, name),
+        }
+        return TemplateResponse(request, "admin/articles/article/publish_confirm.html", context)
+
+
+def short_time(moment):
+    """A time that fits a list column: 3 Mar 2026, 09:15 (the site's time zone)."""
+    if moment is None:
+        return "—"
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        moment.isoformat(),
+        timezone.localtime(moment).strftime("%-d %b %Y, %H:%M"),
+    )
 
 
 @admin.register(Category)

@@ -57,3 +57,25 @@ def announce_m2m_change(sender, action, **kwargs):
     """m2m_changed receiver: only a finished add, remove or clear changes what pages show."""
     if action in ("post_add", "post_remove", "post_clear"):
         public_content_changed.send(sender=sender)
+
+
+# Publishing asks its listeners two things without knowing who they are (the subscriptions app
+# answers both): how many people a publication will mail, and to send one sample of that mail.
+publication_audience = Signal()  # kwargs: article, published_at; receivers return a number
+publication_sample = Signal()  # kwargs: article, published_at, address; receivers send one mail
+
+
+def audience_of(article, published_at):
+    """How many people will be mailed when `article` appears at `published_at`."""
+    answers = publication_audience.send(
+        sender=type(article), article=article, published_at=published_at
+    )
+    return sum(answer for _receiver, answer in answers if isinstance(answer, int))
+
+
+def send_sample(article, published_at, address):
+    """Send the mail(s) a publication would send, once, to `address` only; how many kinds."""
+    answers = publication_sample.send(
+        sender=type(article), article=article, published_at=published_at, address=address
+    )
+    return sum(1 for _receiver, answer in answers if answer)

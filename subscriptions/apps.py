@@ -9,9 +9,11 @@ class SubscriptionsConfig(AppConfig):
     staff_permissions = {"Editors": ["delivery", "follower", "notification", "suppression"]}
 
     def ready(self):
+        from articles import signals as articles_signals
+
         from . import checks  # noqa: F401  (registers the system checks)
         from .services import confirmation_requested
-        from .signals import article_saved
+        from .signals import article_saved, publication_audience, publication_sample
         from .tasks import queue_confirmation
 
         post_save.connect(
@@ -19,4 +21,12 @@ class SubscriptionsConfig(AppConfig):
         )
         confirmation_requested.connect(
             queue_confirmation, dispatch_uid="subscriptions.queue_confirmation"
+        )
+        # The publish step's confirmation names how many followers will be mailed, and its
+        # "Send me a test email" sends our new-article mail to the staff member alone.
+        articles_signals.publication_audience.connect(
+            publication_audience, dispatch_uid="subscriptions.publication_audience"
+        )
+        articles_signals.publication_sample.connect(
+            publication_sample, dispatch_uid="subscriptions.publication_sample"
         )

@@ -68,6 +68,11 @@ class SweepResult:
     owed_articles: list = field(default_factory=list)
 
 
+def audience():
+    """Who is mailed about a new article: every active follower (fan_out makes their rows)."""
+    return Follower.objects.active()
+
+
 def fan_out(article_id):
     """Owe every active follower one mail about a public article; returns how many, or None.
 
@@ -83,7 +88,7 @@ def fan_out(article_id):
         )
         if not claimed:
             return None
-        follower_ids = list(Follower.objects.active().values_list("pk", flat=True))
+        follower_ids = list(audience().values_list("pk", flat=True))
         Delivery.objects.bulk_create(
             [
                 Delivery(article_id=article_id, follower_id=pk, next_attempt_at=now, created_at=now)

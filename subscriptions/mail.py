@@ -56,3 +56,14 @@ class NewArticleMail:
             "List-Id": self.list_id,
         }
         return build("new_article", context, follower.email, headers)
+
+    def sample(self, address):
+        """The same mail for a staff member checking it: marked as a test, no personal links."""
+        context = {
+            **self.context,
+            "unsubscribe_url": absolute_url(reverse("subscriptions:subscribe")),
+            "since": None,
+        }
+        message = build("new_article", context, address, {"List-Id": self.list_id})
+        message.subject = f"Test: {message.subject}"
+        return message

@@ -16,6 +16,30 @@ from .models import Notification
 BACKDATED_AFTER = timedelta(days=1)
 
 
+def will_notify(article, published_at):
+    """Whether publishing `article` at `published_at` mails followers (article_saved's rule)."""
+    if Notification.objects.filter(article=article, queued_at__isnull=False).exists():
+        return False  # told once already: republishing never mails again
+    return published_at >= timezone.now() - BACKDATED_AFTER
+
+
+def publication_audience(sender, article, published_at, **kwargs):
+    """Answers articles.signals.publication_audience: the followers this will mail."""
+    from .delivery import audience
+
+    return audience().count() if will_notify(article, published_at) else 0
+
+
+def publication_sample(sender, article, published_at, address, **kwargs):
+    """Answers articles.signals.publication_sample: the new-article mail to `address` alone."""
+    from .tasks import send_sample
+
+    transaction.on_commit(
+        partial(send_sample.enqueue, article.pk, published_at.isoformat(), address), robust=True
+    )
+    return True
+
+
 def schedule_notification(article_id, published_at):
     from .tasks import enqueue_at, notify_followers
 

@@ -19,7 +19,7 @@ from django_tasks import task
 from mailer.failures import backoff
 
 from . import delivery
-from .mail import confirmation_message
+from .mail import NewArticleMail, confirmation_message
 from .models import Follower
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,25 @@ def send_confirmation(follower_id, attempt=1):
 def queue_confirmation(sender, follower_id, **kwargs):
     """`services.confirmation_requested`'s receiver (after commit)."""
     send_confirmation.enqueue(follower_id)
+
+
+@task()
+def send_sample(article_id, published_at, address):
+    """The new-article mail as followers will get it, to one staff member; nothing recorded.
+
+    The article may not be public yet: the mail links to the address it will have then.
+    """
+    from datetime import datetime
+
+    from articles.models import Article
+
+    article = Article.objects.select_related("author").filter(pk=article_id).first()
+    if article is None:
+        return "no article"
+    article.status = Article.Status.PUBLISHED  # in memory only: its future permalink
+    article.published_at = datetime.fromisoformat(published_at)
+    NewArticleMail(article).sample(address).send(fail_silently=False)
+    return "sent"
 
 
 @task()

@@ -13,7 +13,6 @@ def article_form(author, category, **overrides):
         "slug": "my-new-article",
         "body": "Some *text*.",
         "excerpt": "",
-        "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
         "author": author.pk,
@@ -36,31 +35,42 @@ def writer(client, author_user):
 
 def test_an_author_can_write_a_draft_and_mark_it_ready_for_review(writer, category):
     client, author = writer
-    response = client.post("/admin/articles/article/add/", article_form(author, category))
+    response = client.post(
+        "/admin/articles/article/add/", article_form(author, category, _draft="Save draft")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(slug="my-new-article")
     assert article.status == Article.Status.DRAFT
+    assert "Draft saved" in client.get(response["Location"]).content.decode()
     response = client.post(
         f"/admin/articles/article/{article.pk}/change/",
-        article_form(author, category, status="review"),
+        article_form(author, category, _submit_review="Submit for review"),
     )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Article.Status.REVIEW
+    assert "Submitted for review" in client.get(response["Location"]).content.decode()
 
 
 def test_an_author_cannot_publish(writer, category):
     client, author = writer
+    form = client.get("/admin/articles/article/add/").content.decode()
+    assert 'name="_submit_review"' in form
+    assert 'name="_publish"' not in form and 'name="_schedule"' not in form
+    assert 'name="status"' not in form
+    # Neither a forged button nor a status field publishes anything.
     response = client.post(
-        "/admin/articles/article/add/", article_form(author, category, status="published")
+        "/admin/articles/article/add/",
+        article_form(author, category, status="published", _publish="Publish now"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert "/publish/" not in response["Location"]
     assert not Article.objects.filter(status=Article.Status.PUBLISHED).exists()
-    draft = ArticleFactory(author=author, status=Article.Status.DRAFT, published_at=None)
+    draft = Article.objects.get()
     response = client.post(
-        f"/admin/articles/article/{draft.pk}/change/",
-        article_form(author, category, status="published", slug=draft.slug),
+        f"/admin/articles/article/{draft.pk}/publish/publish/", {"_confirm": "1"}
     )
+    assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
 
@@ -83,15 +93,19 @@ def test_an_editor_publishes_and_schedules(editor_client):
         article_form(
             author,
             category,
-            status="published",
+            _schedule="Schedule…",
             published_at_0=when.strftime("%Y-%m-%d"),
             published_at_1=when.strftime("%H:%M:%S"),
         ),
     )
     assert response.status_code == 302
     article = Article.objects.get()
+    assert response["Location"] == f"/admin/articles/article/{article.pk}/publish/schedule/"
+    assert article.status == Article.Status.DRAFT  # nothing happens before the confirmation
+    response = editor_client.post(response["Location"], {"_confirm": "Schedule"})
+    article.refresh_from_db()
     assert article.is_scheduled
-    assert "Scheduled" in editor_client.get(response["Location"]).content.decode()
+    assert "Scheduled for" in editor_client.get(response["Location"]).content.decode()
 
 
 def test_a_featured_image_needs_a_description(editor_client):

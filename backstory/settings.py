@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "pagecache",
     "wordpress",
     "studio",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,15 @@ MAIL_RETRY_DELAYS = [
 SUBSCRIPTIONS_SWEEP_SECONDS = int(env("SUBSCRIPTIONS_SWEEP_SECONDS", "300"))
 # A delivery still "sending" after this long belonged to a worker that died mid-send.
 SUBSCRIPTIONS_SENDING_TIMEOUT = int(env("SUBSCRIPTIONS_SENDING_TIMEOUT", "600"))
+
+# Readership statistics (stats/; README "Statistics"). Views wait in memory (or Redis) for at
+# most this many seconds before they are written in one batch; 0 writes only when staff look.
+STATS_FLUSH_SECONDS = float(env("STATS_FLUSH_SECONDS", "5"))
+STATS_FLUSH_MAX_HITS = 10_000  # a process's buffer is written at once when it holds this many
+STATS_REDIS_PREFIX = "stats:"
+# Daily figures older than this many days are deleted; unset or 0 keeps them for as long as the
+# site runs.
+STATS_RETENTION_DAYS = int(env("STATS_RETENTION_DAYS", "0")) or None
 
 # Markdown authoring: the preview uses the same sanitising renderer as saved articles.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "markup.render.markdown_to_html"

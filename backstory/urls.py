@@ -11,6 +11,7 @@ admin.site.site_header = "The Back Story: staff"
 admin.site.site_title = "The Back Story staff"
 
 urlpatterns = [
+    path("", include("stats.urls")),  # first: it adds /admin/stats/ to the admin
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # markdownx's own endpoints accept anyone (and SVG); ours are staff-only and sanitised.

@@ -23,7 +23,7 @@ EDITORS = sorted(
         for model in models
         for action in EVERY
     ]
-    + ["articles.publish_article"]
+    + ["articles.publish_article", "stats.view_articleday", "stats.view_statistics"]
 )
 AUTHORS = [
     "articles.add_article",
@@ -45,7 +45,7 @@ def permissions_of(name):
 
 
 def test_the_groups_hold_the_permissions_they_always_had():
-    assert len(EDITORS) == 53
+    assert len(EDITORS) == 55
     assert permissions_of("Editors") == EDITORS
     assert permissions_of("Authors") == AUTHORS
 

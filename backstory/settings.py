@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Readers' view counts, before everything they don't need (sessions, CSRF, auth).
+    "stats.middleware.BeaconMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for everything below, cached pages included.
     "django.middleware.http.ConditionalGetMiddleware",

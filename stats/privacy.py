@@ -52,20 +52,21 @@ def is_bot(user_agent):
 
 def declined(request):
     """The reader's browser asks not to be tracked (Do Not Track, Global Privacy Control)."""
-    headers = request.headers
-    return headers.get("DNT", "").strip() == "1" or headers.get("Sec-GPC", "").strip() == "1"
+    meta = request.META
+    return meta.get("HTTP_DNT", "").strip() == "1" or meta.get("HTTP_SEC_GPC", "").strip() == "1"
 
 
 def prefetch(request):
     """A speculative fetch nobody may ever look at: Sec-Purpose (and the older Purpose)."""
-    headers = request.headers
-    purposes = f"{headers.get('Sec-Purpose', '')},{headers.get('Purpose', '')}".lower()
+    meta = request.META
+    purposes = f"{meta.get('HTTP_SEC_PURPOSE', '')},{meta.get('HTTP_PURPOSE', '')}".lower()
     return "prefetch" in purposes or "prerender" in purposes
 
 
 def own_hosts(request):
+    """This site's host names, without "www." (as referrers are kept)."""
     hosts = {urlsplit(settings.SITE_URL).hostname, request.get_host().rsplit(":", 1)[0]}
-    return {host.lower() for host in hosts if host}
+    return {host.lower().removeprefix("www.") for host in hosts if host}
 
 
 def referrer_host(value, request):
@@ -81,7 +82,7 @@ def referrer_host(value, request):
     host = host.rstrip(".")
     if host.startswith("www."):
         host = host[4:]
-    if not _HOST.match(host) or host in {h.removeprefix("www.") for h in own_hosts(request)}:
+    if not _HOST.match(host) or host in own_hosts(request):
         return None
     return host
 

@@ -1,13 +1,14 @@
 import csv
 import logging
+from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from redis import RedisError
@@ -27,7 +28,7 @@ PERMISSION = "stats.view_statistics"
 
 def _nothing():
     response = HttpResponse(status=204)
-    add_never_cache_headers(response)  # every view must reach us: no cache may answer for us
+    response["Cache-Control"] = "no-store"  # every view must reach us: no cache may answer
     return response
 
 
@@ -48,8 +49,11 @@ def beacon(request):
     user_agent = request.headers.get("User-Agent", "")
     if privacy.is_bot(user_agent) or _is_staff(request):
         return _nothing()
-    data = request.POST
+    body = request.body
+    if len(body) > MAX_BODY_BYTES:  # sent without a length
+        return HttpResponseBadRequest("Too long.")
     try:
+        data = dict(parse_qsl(body.decode(), max_num_fields=8))
         if "a" in data:
             article_id = int(data["a"])
             if article_id > 0 and is_public_article(article_id):
@@ -66,7 +70,7 @@ def beacon(request):
                 counting.count_search(term, found=data.get("f") == "1")
         else:
             return HttpResponseBadRequest("Nothing to count.")
-    except ValueError:
+    except ValueError:  # not a number, not UTF-8, too many fields
         return HttpResponseBadRequest("Not a beacon.")
     except (RedisError, DatabaseError):
         # Never the reader's problem; and never their address or agent in the log.
@@ -75,7 +79,10 @@ def beacon(request):
 
 
 def _is_staff(request):
-    # Only a request with a session cookie costs a session lookup; readers have none.
+    # Only a request with a session cookie costs a session lookup; readers have none (and
+    # their beacons skip the session middleware: stats.middleware).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
     return request.user.is_authenticated and request.user.is_staff
 
 

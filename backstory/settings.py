@@ -247,7 +247,7 @@ SUBSCRIPTIONS_SENDING_TIMEOUT = int(env("SUBSCRIPTIONS_SENDING_TIMEOUT", "600"))
 # most this many seconds before they are written in one batch; 0 writes only when staff look.
 STATS_FLUSH_SECONDS = float(env("STATS_FLUSH_SECONDS", "5"))
 STATS_FLUSH_MAX_HITS = 10_000  # a process's buffer is written at once when it holds this many
-STATS_REDIS_PREFIX = "stats:"
+STATS_REDIS_PREFIX = env("STATS_REDIS_PREFIX", "stats:")  # keys of the counts in Redis
 # Daily figures older than this many days are deleted; unset or 0 keeps them for as long as the
 # site runs.
 STATS_RETENTION_DAYS = int(env("STATS_RETENTION_DAYS", "0")) or None

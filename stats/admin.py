@@ -28,7 +28,3 @@ class ArticleDayAdmin(admin.ModelAdmin):
     def article_link(self, obj):
         url = reverse("admin:articles_article_change", args=[obj.article_id])
         return format_html('<a href="{}">{}</a>', url, obj.article.title)
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "statistics_url": reverse("stats:dashboard")}
-        return super().changelist_view(request, extra_context)

@@ -34,7 +34,6 @@ import os
 import secrets
 import threading
 import uuid
-from functools import cache
 from itertools import chain
 
 import redis
@@ -75,16 +74,17 @@ def _new_day(day):
     """Today's salt was just made: the earlier days' salts go at once.
 
     Yesterday's hashes stay for the grace period: other processes may not have written
-    yesterday's last views yet. The daily task, queued here for when the grace period is over,
-    deletes them and prunes figures older than STATS_RETENTION_DAYS.
+    yesterday's last views yet. The daily task deletes today's salt and hashes once the day
+    and its grace period are over, even if nobody reads tomorrow, and prunes figures older than
+    STATS_RETENTION_DAYS.
     """
     from .tasks import forget_past_days
 
     DailySalt.objects.filter(day__lt=day).delete()
     SeenReader.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
-    backend = forget_past_days.get_backend()
-    if backend.supports_defer:  # otherwise the next day's first view deletes them
-        forget_past_days.using(run_after=start_of(day) + GRACE).enqueue()
+    if forget_past_days.get_backend().supports_defer:  # else the next day's first view does
+        tomorrow = start_of(day + datetime.timedelta(days=1))
+        forget_past_days.using(run_after=tomorrow + GRACE).enqueue()
 
 
 class LocalStore:
@@ -178,6 +178,7 @@ class RedisStore:
         self.script = self.client.register_script(_COUNT)
         self.take = self.client.register_script(_TAKE)
         self.salts = {}
+        self.counted = False  # by this process: then it writes what is waiting when it exits
 
     def key(self, *parts):
         return self.prefix + SEP.join(str(part) for part in parts)
@@ -200,6 +201,7 @@ class RedisStore:
         return self.salts[day]
 
     def count_view(self, day, article_id, digest, host, from_mail):
+        self.counted = True
         fields = [f"v{SEP}{day}{SEP}{article_id}"]
         if from_mail:
             fields.append(f"m{SEP}{day}{SEP}{article_id}")
@@ -212,6 +214,7 @@ class RedisStore:
         return 0
 
     def count_search(self, day, term, found):
+        self.counted = True
         fields = [f"s{SEP}{day}{SEP}{term}"]
         if not found:
             fields.append(f"e{SEP}{day}{SEP}{term}")
@@ -268,15 +271,16 @@ class RedisStore:
 _local = LocalStore()
 
 
-@cache
-def _redis_store(url, prefix):
-    return RedisStore(url, prefix)
+_redis = {}  # (url, prefix): this process's RedisStore
 
 
 def store():
     """The counting store of this configuration (read at each call, so tests can switch)."""
     if settings.REDIS_URL:
-        return _redis_store(settings.REDIS_URL, settings.STATS_REDIS_PREFIX)
+        key = (settings.REDIS_URL, settings.STATS_REDIS_PREFIX)
+        if key not in _redis:
+            _redis[key] = RedisStore(*key)
+        return _redis[key]
     return _local
 
 
@@ -348,15 +352,20 @@ def reset():
     global _local
     _timer.cancel()
     _local = LocalStore()
-    _redis_store.cache_clear()
+    _redis.clear()
 
 
 def _flush_at_exit():
-    if _local.pending():
-        _timer.cancel()
-        close_old_connections()
+    """A process that counted writes what is waiting (a deploy, gunicorn recycling a worker)."""
+    stores = [_local] if _local.pending() else []
+    stores += [shared for shared in _redis.values() if shared.counted]
+    if not stores:
+        return
+    _timer.cancel()
+    close_old_connections()
+    for counter in stores:
         try:
-            _local.flush()
+            counter.flush()
         except Exception:
             logger.exception("stats: the last views of this process could not be written")
 
@@ -366,7 +375,7 @@ def _after_fork():
     global _local, _timer
     _local = LocalStore()
     _timer = _FlushTimer()
-    _redis_store.cache_clear()
+    _redis.clear()
 
 
 atexit.register(_flush_at_exit)

@@ -1,8 +1,8 @@
 """The statistics' daily housekeeping, through the django_tasks API.
 
-Queued once a day, by the view that makes the day's salt, to run when the grace period after
-midnight is over (backends that cannot defer skip it; the next day's first view deletes the
-salts then).
+Queued once a day, by the view that makes the day's salt, to run when that day and the grace
+period after it are over (backends that cannot defer skip it; the next day's first view
+deletes the old salts then).
 """
 
 import datetime

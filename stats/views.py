@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 # A beacon is a few short fields; anything longer is not one of ours.
 MAX_BODY_BYTES = 2048
 PERMISSION = "stats.view_statistics"
+MAX_ID = 2**63  # a primary key never reaches it; larger numbers would trouble the database
 
 
 def _nothing():
@@ -40,7 +41,8 @@ def beacon(request):
     Sent by static/js/stats.js (`navigator.sendBeacon`). Readers who ask not to be tracked,
     speculative fetches, bots and signed-in staff get the same empty answer as everyone else.
     """
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
         return HttpResponseBadRequest("Too long.")
     if privacy.declined(request) or privacy.prefetch(request):
         return _nothing()
@@ -56,7 +58,7 @@ def beacon(request):
         data = dict(parse_qsl(body.decode(), max_num_fields=8))
         if "a" in data:
             article_id = int(data["a"])
-            if article_id > 0 and is_public_article(article_id):
+            if 0 < article_id < MAX_ID and is_public_article(article_id):
                 counting.count_view(
                     client_ip(request),
                     user_agent,

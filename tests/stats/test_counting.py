@@ -128,7 +128,7 @@ def test_beacons_from_other_sites_are_refused(client, article):
 
 def test_only_public_articles_are_counted(client):
     draft = ArticleFactory(status="draft", published_at=None)
-    for fields in ({"a": draft.pk}, {"a": draft.pk + 1000}, {"a": "-3"}):
+    for fields in ({"a": draft.pk}, {"a": draft.pk + 1000}, {"a": "-3"}, {"a": "9" * 40}):
         assert send_beacon(client, fields).status_code == 204
     counting.flush()
     assert not ArticleDay.objects.exists()

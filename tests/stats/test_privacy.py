@@ -111,3 +111,13 @@ def test_what_identifies_a_reader_is_a_hash_that_is_useless_without_the_days_sal
     send_beacon(client, {"a": article.pk}, ip=IP, user_agent=AGENT)
     assert len(salt.value) == 64
     assert DailySalt.objects.get().value != salt.value
+
+
+def test_the_demo_privacy_page_tells_readers_what_is_counted():
+    from articles.demo.loader import load_demo
+    from articles.models import Page
+
+    load_demo()
+    privacy = Page.objects.get(slug="privacy").body
+    assert "## Counting readers" in privacy
+    assert "never keep** your IP address" in privacy

@@ -1,3 +1,4 @@
+import os
 import socket
 import uuid
 from urllib.parse import urlencode
@@ -15,7 +16,8 @@ SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
     "Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
-TEST_REDIS_URL = "redis://127.0.0.1:6379/5"
+# Its own database number, and a key prefix per test: runs sharing the server never collide.
+TEST_REDIS_URL = os.environ.get("STATS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 def redis_available():

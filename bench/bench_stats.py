@@ -32,7 +32,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web  # noqa: E402  (bench/web.py: its nginx helpers)
@@ -55,20 +55,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def scratch_database(workdir):
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return f"sqlite:///{workdir}/bench.sqlite3"
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_stats"
-    import psycopg
-
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 def django(env, code):
@@ -269,7 +255,7 @@ def main():
         "SECRET_KEY": "bench-stats-only",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": site,
-        "DATABASE_URL": scratch_database(workdir),
+        "DATABASE_URL": web.scratch_database(workdir, suffix="_bench_stats"),
         "MEDIA_ROOT": f"{workdir}/media",
         "STATIC_ROOT": f"{workdir}/static",
         "CONTENT_VERSION_FILE": f"{workdir}/content-version",

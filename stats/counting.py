@@ -39,30 +39,13 @@ from itertools import chain
 import redis
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connections, transaction
-from django.utils import timezone
 
 from .batches import Batch, apply
+from .days import GRACE, seconds_left_of, start_of, today
 from .models import DailySalt, FlushedBatch, SeenReader
+from .tasks import forget_past_days
 
 logger = logging.getLogger(__name__)
-
-# How long after midnight a day's working data (hashes, Redis sets) is kept, so that views
-# counted just before midnight are still written with it.
-GRACE = datetime.timedelta(minutes=10)
-
-
-def today():
-    return timezone.localdate()
-
-
-def start_of(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
-def seconds_left_of(day):
-    """Seconds until `day` (in the site's time zone) is over."""
-    end = start_of(day + datetime.timedelta(days=1))
-    return max(1, int((end - timezone.now()).total_seconds()))
 
 
 def reader_digest(salt, ip, user_agent, article_id):
@@ -78,8 +61,6 @@ def _new_day(day):
     and its grace period are over, even if nobody reads tomorrow, and prunes figures older than
     STATS_RETENTION_DAYS.
     """
-    from .tasks import forget_past_days
-
     DailySalt.objects.filter(day__lt=day).delete()
     SeenReader.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
     if forget_past_days.get_backend().supports_defer:  # else the next day's first view does

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from .counting import GRACE, start_of, today
+from .days import GRACE, start_of, today
 from .models import ArticleDay, DailySalt, FlushedBatch, ReferrerDay, SearchDay, SeenReader
 
 

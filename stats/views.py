@@ -9,11 +9,11 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from redis import RedisError
 
-from guard.requests import client_ip, from_this_site
+from guard.decorators import same_site_post
+from guard.requests import client_ip
 from subscriptions.admin import spreadsheet_safe
 
 from . import counting, privacy, reports
@@ -33,8 +33,12 @@ def _nothing():
     return response
 
 
-@csrf_exempt  # pages come from caches without a per-reader token; the Origin check stands in
+def _refused(request, refusal):
+    return HttpResponseForbidden("Only this site's pages count their views.")
+
+
 @require_POST
+@same_site_post(refused=_refused)  # no rate limit: counting one would cost a write per view
 def beacon(request):
     """One page actually shown to a reader: count it, or quietly don't.
 
@@ -46,8 +50,6 @@ def beacon(request):
         return HttpResponseBadRequest("Too long.")
     if privacy.declined(request) or privacy.prefetch(request):
         return _nothing()
-    if not from_this_site(request):
-        return HttpResponseForbidden("Only this site's pages count their views.")
     user_agent = request.headers.get("User-Agent", "")
     if privacy.is_bot(user_agent) or _is_staff(request):
         return _nothing()

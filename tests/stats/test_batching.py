@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stats import batches, counting
+from stats import batches, counting, days
 from stats.models import ArticleDay, FlushedBatch, ReferrerDay, SearchDay
 from tests.factories import ArticleFactory
 from tests.smtp import free_port
@@ -107,7 +107,7 @@ def test_with_redis_two_processes_share_one_count_and_a_batch_is_written_once(
         send_beacon(client, {"a": article.pk})
         # Another process: its own connection to Redis, its own memory.
         other = counting.RedisStore(settings.REDIS_URL, settings.STATS_REDIS_PREFIX)
-        day = counting.today()
+        day = days.today()
         digest = counting.reader_digest(other.salt(day), "203.0.113.7", CHROME, article.pk)
         other.count_view(day, article.pk, digest, None, False)
 

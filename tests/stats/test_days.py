@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from stats import counting, tasks
+from stats import counting, days, tasks
 from stats.models import ArticleDay, DailySalt, FlushedBatch, ReferrerDay, SearchDay, SeenReader
 from tests.factories import ArticleFactory
 
@@ -60,7 +60,7 @@ def test_the_days_salt_is_sure_to_go_after_midnight_even_if_nobody_reads_then(cl
     [queued] = task_backends["default"].results
     assert queued.task.name == "forget_past_days"
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    assert queued.task.run_after == counting.start_of(tomorrow) + counting.GRACE
+    assert queued.task.run_after == days.start_of(tomorrow) + days.GRACE
 
 
 def test_the_day_task_forgets_hashes_only_after_the_grace_period():

@@ -244,3 +244,16 @@ def test_superusers_see_the_statistics_too(client):
     client.force_login(UserFactory(username="root", is_superuser=True))
     assert client.get("/admin/stats/").status_code == 200
     counting.flush()
+
+
+def test_the_staff_dashboard_ends_with_the_readers_of_the_last_days(editor_client, author_user):
+    ArticleDay.objects.create(article=ArticleFactory(), day=TODAY(), views=12, readers=7)
+    dashboard = editor_client.get("/admin/")
+    summary = '//section[@aria-labelledby="stats-summary-title"]'
+    assert texts(dashboard, f"{summary}//ul[@class='stats-figures']/li")[0] == (
+        "Today 12 views 7 readers"
+    )
+    assert 'href="/admin/stats/"' in dashboard.content.decode()
+    author = Client()
+    author.force_login(author_user)
+    assert texts(author.get("/admin/"), summary) == []

@@ -2,8 +2,9 @@ import datetime
 import re
 
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
@@ -229,3 +230,13 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """Django's own 500 view, plus the CSP nonce its inline <style> needs. Like Django's, it
+    renders without context processors: they may be what failed."""
+    nonce = getattr(request, "csp_nonce", None)  # lazy: falsy until read, so test for None
+    html = loader.get_template("500.html").render(
+        {"csp_nonce": "" if nonce is None else str(nonce)}
+    )
+    return HttpResponseServerError(html)

@@ -4,11 +4,13 @@ Development defaults are safe: DEBUG is off unless asked for, and without DEBUG 
 must be given. Optional integrations (SMTP, Redis) switch on only when their variable is set.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Full-text search on PostgreSQL; the app loads (and does nothing) on SQLite too.
     "django.contrib.postgres",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "markdownx",
     "solo",
     "django_tasks",
@@ -87,12 +93,16 @@ INSTALLED_APPS = [
     "wordpress",
     "studio",
     "stats",
+    "signin",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Readers' view counts, before everything they don't need (sessions, CSRF, auth).
     "stats.middleware.BeaconMiddleware",
+    # Security headers outside the page cache: cached pages get them too, with a fresh nonce.
+    "csp.middleware.CSPMiddleware",
+    "guard.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for everything below, cached pages included.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -101,8 +111,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "signin.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns an admin sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backstory.urls"
@@ -144,6 +158,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Staff sign-in (signin/, README "Running in production"). django-axes counts failed sign-ins
+# and refuses a username, or a client IP, after AXES_FAILURE_LIMIT of them, for
+# AXES_COOLOFF_MINUTES (or until staff unlock it in the admin: Axes → Access attempts). The IP
+# is guard's, so X-Forwarded-For is believed only behind TRUSTED_PROXY_COUNT proxies.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "guard.requests.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "signin.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Two-factor sign-in for staff (django-otp, TOTP): anyone may turn it on for their account;
+# with STAFF_REQUIRE_2FA every staff member must, and is sent to set it up after the password.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_DOMAIN)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -299,6 +333,12 @@ COMMENTS_CONFIRM_MAX_AGE = 3 * 24 * 3600
 # Posts allowed per client IP and per email address in each window.
 COMMENTS_RATE_LIMIT = int(env("COMMENTS_RATE_LIMIT", "5"))
 COMMENTS_RATE_WINDOW = 60
+# A guest's comment mails a confirmation link at most once per address in this many seconds;
+# the mail quotes at most COMMENTS_CONFIRM_QUOTE_CHARS of the comment.
+COMMENTS_CONFIRM_MAIL_INTERVAL = 600
+COMMENTS_CONFIRM_QUOTE_CHARS = 100
+# Likes and unlikes allowed per client IP per hour.
+LIKES_RATE_LIMIT = int(env("LIKES_RATE_LIMIT", "30"))
 
 # Full-page cache for anonymous readers (staff, POSTs and per-reader pages are never cached).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
@@ -314,11 +354,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG and _site.scheme == "https":
+# Content-Security-Policy, enforced on every page, the admin's too: scripts and styles only from
+# our own files, or inline with this response's nonce (`request.csp_nonce`); no frames of us
+# anywhere. Pages shared by caches carry no nonce (pagecache never stores a page that used one).
+# Images may come from https hosts: imported articles keep their old image addresses.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Features no page of ours uses, refused for us and anything we embed (guard/middleware.py).
+PERMISSIONS_POLICY = ["camera", "microphone", "geolocation", "interest-cohort", "browsing-topics"]
+# X-Forwarded-Proto says https only if a proxy of ours wrote it; from a client it is a lie.
+if TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG and _site.scheme == "https":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "3600"))
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     # The blog is often a subdomain of a practice's main site, whose other subdomains are not

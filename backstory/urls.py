@@ -6,12 +6,18 @@ from django.views.static import serve
 from articles.views import healthz
 from images.views import markdown_upload
 from markup.views import markdown_preview
+from signin.forms import StaffAuthenticationForm
 
 admin.site.site_header = "The Back Story: staff"
 admin.site.site_title = "The Back Story staff"
+# Asks for the authenticator's code of staff who set one up (signin/).
+admin.site.login_form = StaffAuthenticationForm
+admin.site.login_template = "signin/login.html"
+handler500 = "articles.views.server_error"
 
 urlpatterns = [
     path("", include("stats.urls")),  # first: it adds /admin/stats/ to the admin
+    path("admin/two-factor/", include("signin.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # markdownx's own endpoints accept anyone (and SVG); ours are staff-only and sanitised.

@@ -11,6 +11,9 @@ from guard.hashing import keyed_hash
 
 from .text import render_comment
 
+# Avatar backgrounds: .avatar-0 … .avatar-7 in static/css/site.css.
+AVATAR_COLOURS = 8
+
 
 def email_digest(address):
     """A keyed hash of a normalised address: compares addresses without storing or showing them."""
@@ -102,10 +105,11 @@ class Comment(XtdComment):
         return ("".join(w[0] for w in words[:2]) or "?").upper()
 
     @property
-    def avatar_hue(self):
-        # A colour from the name, never from the email address.
+    def avatar_colour(self):
+        """Which of the AVATAR_COLOURS classes (site.css) the initials sit on: from the name,
+        never from the email address. A class, not a style attribute: the CSP allows none."""
         digest = hashlib.md5((self.user_name or "").encode(), usedforsecurity=False).digest()
-        return digest[0] * 360 // 256
+        return digest[0] % AVATAR_COLOURS
 
     def set_status(self, status):
         """Change the status and recompute who in this thread is visible."""

@@ -58,7 +58,7 @@ def render_tree(comments, author_user_id, replies_open, max_level):
         append(
             f'<li class="comment depth-{level + 1}" id="{anchor}">'
             f'<article class="comment-body"><header class="comment-meta">'
-            f'<span class="avatar" style="--hue: {comment.avatar_hue}" aria-hidden="true">'
+            f'<span class="avatar avatar-{comment.avatar_colour}" aria-hidden="true">'
             f"{escape(comment.initials)}</span>"
             f'<span class="comment-author">{author}</span>'
             + (f'<span class="badge">{label}</span>' if label else "")

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from guard.requests import once_per
+
 from . import tasks
 from .models import Comment
 from .text import count_links
@@ -43,8 +45,18 @@ def accept_new_comment(comment, confirmed_address):
         on_commit(tasks.notify_followers, comment.pk)
     elif confirmed_address:
         address_confirmed(comment)
-    else:
+    elif may_mail_confirmation(comment.user_email):
         on_commit(tasks.send_confirmation, comment.pk)
+    # Otherwise the comment stays unconfirmed, unmailed: the poster sees the same page either way.
+
+
+def may_mail_confirmation(address):
+    """At most one confirmation mail per address per COMMENTS_CONFIRM_MAIL_INTERVAL, however
+    many comments name it: the form must not be a way to mail anyone, over and over."""
+    address = (address or "").strip().lower()
+    return bool(address) and once_per(
+        "comment-confirm-mail", address, settings.COMMENTS_CONFIRM_MAIL_INTERVAL
+    )
 
 
 def address_confirmed(comment):

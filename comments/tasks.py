@@ -61,7 +61,8 @@ def send_confirmation(comment_id, attempt=1):
             "article": article,
             "article_url": absolute_url(article.get_absolute_url()),
             "confirm_url": absolute_url(reverse("comments-confirm", args=[token])),
-            "excerpt": excerpt(comment.comment),
+            # Anyone can type any address: the mail must not carry their text beyond a glimpse.
+            "excerpt": excerpt(comment.comment, settings.COMMENTS_CONFIRM_QUOTE_CHARS),
             "days": settings.COMMENTS_CONFIRM_MAX_AGE // 86400,
         },
         comment.user_email,

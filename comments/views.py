@@ -200,11 +200,26 @@ def article_for(year, month, day, slug):
     return get_object_or_404(Article.objects.published(), slug=slug, published_at__date=date)
 
 
+def like_rate():
+    return f"{settings.LIKES_RATE_LIMIT}/h"
+
+
 def refuse_like(request, refusal):
-    return refuse(request, 403, "Not counted", "Likes can only be sent from this site's pages.")
+    if refusal.reason == Refusal.ORIGIN:
+        return refuse(request, 403, "Not counted", "Likes can only be sent from this site's pages.")
+    message = (
+        f"More than {refusal.count} likes an hour came from your network, so this one was not "
+        "counted. Try again later."
+    )
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"error": message}, status=429)
+    else:
+        response = refuse(request, 429, "Not counted", message)
+    response["Retry-After"] = str(refusal.window)
+    return response
 
 
-@same_site_post(refused=refuse_like)
+@same_site_post(limits=[Limit("like-ip", like_rate, client_ip)], refused=refuse_like)
 @require_POST
 def like(request, year, month, day, slug, undo=False):
     article = article_for(int(year), int(month), int(day), slug)

@@ -8,8 +8,10 @@
   hosts). With Redis (`REDIS_URL`) the shared cache counts; without it a small table does,
   because the default local-memory cache is per process and would let each worker grant its own
   allowance. The table prunes itself: each new window's row clears the expired ones.
+- `once_per`: at most one of something (a mail) per identity in any stretch of that many
+  seconds, shared by all processes like `hit`.
 
-Views use these through `guard.decorators.same_site_post`.
+Views use these through `guard.decorators.same_site_post`; django-axes uses `client_ip` too.
 """
 
 import time
@@ -103,6 +105,31 @@ def _database_hit(key, window_seconds):
         # stays as small as the number of recent visitors (one indexed DELETE per new window).
         prune_expired(now)
     return count
+
+
+def once_per(scope, identity, seconds):
+    """True at most once per `identity` in `scope` in any `seconds`: the first call, then the
+    first after that many seconds have passed since the last True. Unlike `hit`'s fixed windows,
+    two Trues are never closer than `seconds`."""
+    digest = keyed_hash(identity, "guard.ratelimit", length=32)
+    key = f"once:{scope}:{digest}"
+    if settings.REDIS_URL:
+        return cache.add(key, 1, timeout=seconds)
+    now = timezone.now()
+    until = now + timedelta(seconds=seconds)
+    with transaction.atomic():
+        # An expired mark is renewed by exactly one caller: the update's condition decides.
+        if RateLimitCounter.objects.filter(key=key, expires_at__lte=now).update(
+            count=1, expires_at=until
+        ):
+            return True
+        try:
+            with transaction.atomic():
+                RateLimitCounter.objects.create(key=key, count=1, expires_at=until)
+        except IntegrityError:  # a mark is still running (or another process just made one)
+            return False
+    prune_expired(now)
+    return True
 
 
 def prune_expired(now=None):

@@ -1,3 +1,4 @@
+import datetime
 import math
 import re
 
@@ -112,6 +113,24 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.published()
 
+    def at_permalink(self, year, month, day, slug):
+        """The published article at /<year>/<month>/<day>/<slug>/ (the date in TIME_ZONE): the
+        one reading of an article's address. A date that does not exist finds nothing.
+        Visibility is the caller's: `published().at_permalink(...)`."""
+        date = _permalink_date(year, month, day)
+        if date is None:
+            return self.none()
+        return self.filter(status=Article.Status.PUBLISHED, slug=slug, published_at__date=date)
+
+    def formerly_at(self, year, month, day, slug):
+        """The published article that had this address before its slug or date changed."""
+        date = _permalink_date(year, month, day)
+        if date is None:
+            return self.none()
+        return self.filter(
+            status=Article.Status.PUBLISHED, old_urls__date=date, old_urls__slug=slug
+        )
+
     def for_listing(self):
         return (
             self.select_related("author", "category")
@@ -144,6 +163,13 @@ class ArticleQuerySet(models.QuerySet):
             )
             .order_by("-search_rank", "-published_at", "-pk")
         )
+
+
+def _permalink_date(year, month, day):
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

@@ -2,45 +2,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path, register_converter
 
 from . import feeds, views
+from .converters import PERMALINK, WordPressSlug
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
-
-
-class Year:
-    regex = "[0-9]{4}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):04d}"
-
-
-class TwoDigits:
-    regex = "[0-9]{2}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):02d}"
-
-
-class WordPressSlug:
-    """Django's slug plus non-ASCII letters: WordPress permalinks may hold them (percent-encoded).
-
-    Our own slugs are ASCII; an imported post whose WordPress slug was not keeps its old address
-    as a redirect, which this lets the article route reach.
-    """
-
-    regex = r"[-\w]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
 
 
 class PostSuffix(WordPressSlug):
@@ -48,9 +13,6 @@ class PostSuffix(WordPressSlug):
     regex = r"(?!feed/)[-\w]+"
 
 
-register_converter(Year, "yyyy")
-register_converter(TwoDigits, "dd")
-register_converter(WordPressSlug, "wpslug")
 register_converter(PostSuffix, "wpsuffix")
 
 
@@ -83,12 +45,8 @@ urlpatterns = [
     *paginated("author/<slug:slug>/", views.AuthorView.as_view(), "author"),
     *paginated("<yyyy:year>/", views.DateArchiveView.as_view(), "year"),
     *paginated("<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), "month"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/<wpslug:slug>/", views.article_detail, name="detail"),
-    path(
-        "<yyyy:year>/<dd:month>/<dd:day>/<wpslug:slug>/<wpsuffix:suffix>/",
-        views.post_suffix,
-        name="post-suffix",
-    ),
+    path(PERMALINK, views.article_detail, name="detail"),
+    path(f"{PERMALINK}<wpsuffix:suffix>/", views.post_suffix, name="post-suffix"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -14,7 +14,7 @@ from django.views.generic import ListView
 from authors.models import Author
 
 from . import legacy, selectors
-from .models import Article, ArticleRedirect, Category, Page, Tag
+from .models import Article, Category, Page, Tag
 from .search import add_snippets, clean_query
 
 PER_PAGE = 10
@@ -137,20 +137,14 @@ class DateArchiveView(ArticleListView):
 
 
 def article_detail(request, year, month, day, slug):
-    try:
-        date = datetime.date(year, month, day)
-    except ValueError:
-        raise Http404("No such date.") from None
     articles = Article.objects.visible_to(request.user).select_related(
         "author", "category", "reviewed_by"
     )
-    article = articles.filter(
-        slug=slug, published_at__date=date, status=Article.Status.PUBLISHED
-    ).first()
+    article = articles.at_permalink(year, month, day, slug).first()
     if article is None:
-        old = ArticleRedirect.objects.select_related("article").filter(date=date, slug=slug).first()
-        if old and articles.filter(pk=old.article_id, status=Article.Status.PUBLISHED).exists():
-            return redirect(old.article, permanent=True)
+        moved = articles.formerly_at(year, month, day, slug).first()
+        if moved:
+            return redirect(moved, permanent=True)
         raise Http404("No article at this address.")
     return render_article(request, article)
 

@@ -1,9 +1,8 @@
 """Comment feeds: the latest approved comments site-wide (/comments/feed/) and of one article
 (<article URL>feed/). Only what readers see on the pages; never an email or IP address."""
 
-import datetime
-
-from django.http import Http404
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -27,11 +26,12 @@ class LatestCommentsFeed(BlogFeed):
         return absolute_url(reverse("articles:home"))
 
     def comments(self, channel):
-        public = Article.objects.published().values_list("pk", flat=True)
+        # object_pk is text (any model's key): compared with the ids as text, in the database.
+        public = Article.objects.published().values(pk_text=Cast("pk", CharField()))
         return Comment.objects.visible().filter(
             content_type__app_label="articles",
             content_type__model="article",
-            object_pk__in=[str(pk) for pk in public],
+            object_pk__in=public,
         )
 
     def items(self, channel):
@@ -67,11 +67,7 @@ class LatestCommentsFeed(BlogFeed):
 
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_subject(self, year, month, day, slug):
-        try:
-            date = datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise Http404("No such date.") from None
-        return get_object_or_404(Article.objects.published(), slug=slug, published_at__date=date)
+        return get_object_or_404(Article.objects.published().at_permalink(year, month, day, slug))
 
     def title(self, channel):
         return f"Comments on “{channel.subject.title}”"

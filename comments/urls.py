@@ -4,11 +4,11 @@ Not namespaced: django-comments and xtd reverse these names themselves. Only xtd
 reply views are routed; its confirm/, mute/ and api/ URLs (pickled, GET-acting) are not.
 """
 
-from django.urls import path, re_path
+from django.urls import path
+
+from articles.converters import PERMALINK
 
 from . import feeds, views
-
-ARTICLE = r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/"
 
 urlpatterns = [
     path("comments/post/", views.post, name="comments-post-comment"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("comments/confirm/<str:token>/", views.confirm, name="comments-confirm"),
     path("comments/mute/<str:token>/", views.mute, name="comments-mute"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="comments-feed"),
-    re_path(ARTICLE + r"feed/$", feeds.ArticleCommentsFeed(), name="article-comments-feed"),
-    re_path(ARTICLE + r"like/$", views.like, name="article-like"),
-    re_path(ARTICLE + r"unlike/$", views.like, {"undo": True}, name="article-unlike"),
+    path(f"{PERMALINK}feed/", feeds.ArticleCommentsFeed(), name="article-comments-feed"),
+    path(f"{PERMALINK}like/", views.like, name="article-like"),
+    path(f"{PERMALINK}unlike/", views.like, {"undo": True}, name="article-unlike"),
 ]

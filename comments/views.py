@@ -1,4 +1,3 @@
-import datetime
 import time
 
 from django.conf import settings
@@ -193,11 +192,7 @@ def mute(request, token):
 
 
 def article_for(year, month, day, slug):
-    try:
-        date = datetime.date(year, month, day)
-    except ValueError:
-        raise Http404("No such date.") from None
-    return get_object_or_404(Article.objects.published(), slug=slug, published_at__date=date)
+    return get_object_or_404(Article.objects.published().at_permalink(year, month, day, slug))
 
 
 def like_rate():
@@ -222,7 +217,7 @@ def refuse_like(request, refusal):
 @same_site_post(limits=[Limit("like-ip", like_rate, client_ip)], refused=refuse_like)
 @require_POST
 def like(request, year, month, day, slug, undo=False):
-    article = article_for(int(year), int(month), int(day), slug)
+    article = article_for(year, month, day, slug)
     reader = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT, max_age=YEAR)
     new_reader = not reader and not request.user.is_authenticated
     if new_reader:

@@ -1,5 +1,7 @@
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
 from tests.articles.feed_checks import check_rss
@@ -64,3 +66,25 @@ def test_no_comment_feed_for_hidden_articles(client):
     approved_comment(draft, comment="On a draft")
     assert client.get(f"/2026/01/01/{draft.slug}/feed/").status_code == 404
     assert "On a draft" not in client.get("/comments/feed/").content.decode()
+
+
+def test_the_site_feed_does_not_grow_with_the_number_of_articles(client):
+    """Public articles are chosen by the database, not listed id by id in the query."""
+    article = ArticleFactory(title="Commented")
+    approved_comment(article, user_name="Robin", comment="Helpful.")
+
+    def feed_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/comments/feed/")
+        assert [e.title for e in feedparser.parse(response.content).entries] == [
+            "Robin on “Commented”"
+        ]
+        return [q["sql"] for q in queries.captured_queries]
+
+    feed_queries()  # caches what any first request loads (the content types)
+    few = feed_queries()
+    ArticleFactory.create_batch(40)
+    many = feed_queries()
+    assert len(many) == len(few)
+    # 40 more ids in an IN list would add well over a hundred characters.
+    assert max(map(len, many)) - max(map(len, few)) < 20

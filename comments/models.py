@@ -79,17 +79,22 @@ class Comment(XtdComment):
         verbose_name_plural = "comments"
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        was_public = bool(self.pk) and Comment.objects.filter(pk=self.pk, is_public=True).exists()
+        super().save(*args, **kwargs)
+        # Unconfirmed and held comments show nowhere: only a visible one going or coming counts.
+        if was_public or self.is_public:
+            public_content_changed.send(sender=Comment)
+
+    def derive_fields(self):
+        """What is computed from the text and the status, never set: save() and the bulk import
+        (comments.importing) both call this."""
         self.text_html = render_comment(self.comment)
         # is_public is derived: own status approved and (for replies) the parent visible.
         # New comments are never visible before they are checked, so this holds for them too.
         if self.status != self.Status.APPROVED:
             self.is_public = False
         self.is_removed = self.status == self.Status.REMOVED
-        was_public = bool(self.pk) and Comment.objects.filter(pk=self.pk, is_public=True).exists()
-        super().save(*args, **kwargs)
-        # Unconfirmed and held comments show nowhere: only a visible one going or coming counts.
-        if was_public or self.is_public:
-            public_content_changed.send(sender=Comment)
 
     @property
     def depth(self):

@@ -20,14 +20,11 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_ipv46_address
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django_comments.models import Comment as BaseComment
-from django_comments_xtd.models import XtdComment
 
 from articles.models import (
     Article,
@@ -41,25 +38,23 @@ from articles.models import (
 )
 from articles.signals import importing
 from authors.models import Author
-from comments.models import Comment
-from comments.text import render_comment
+from comments.importing import ImportedComment, Status, import_comments
 
 from . import wxr
 from .content import comment_to_text, plain_text, post_to_markdown
 from .media import IMAGE_SUFFIXES, Media, uploads_path
 from .report import Report
-from .threads import Node, plan_threads
 from .wxr import WXRError
 
 BATCH = 500
 COMMENT_STATUS = {
-    "1": Comment.Status.APPROVED,
-    "approve": Comment.Status.APPROVED,
-    "0": Comment.Status.PENDING,
-    "hold": Comment.Status.PENDING,
-    "spam": Comment.Status.SPAM,
-    "trash": Comment.Status.REMOVED,
-    "post-trashed": Comment.Status.REMOVED,
+    "1": Status.APPROVED,
+    "approve": Status.APPROVED,
+    "0": Status.PENDING,
+    "hold": Status.PENDING,
+    "spam": Status.SPAM,
+    "trash": Status.REMOVED,
+    "post-trashed": Status.REMOVED,
 }
 SKIPPED_STATUSES = {
     "trash": "in WordPress's trash",
@@ -194,7 +189,6 @@ class Importer:
         self.create_users = create_users
         self.progress = progress or (lambda message: None)
         self.tz = timezone.get_current_timezone()
-        self.max_level = settings.COMMENTS_MAX_DEPTH - 1
         self.authors = {}  # login -> Author
         self.users = {}  # WordPress user id -> User id
         self.categories = {}  # nicename -> Category
@@ -203,7 +197,6 @@ class Importer:
         self.pages = {}  # WordPress id -> Page pk
         self.dates_checked = 0
         self.dates_off = 0
-        self.article_type = ContentType.objects.get_for_model(Article)
 
     def run(self, documents):
         self.import_authors()
@@ -688,7 +681,7 @@ class Importer:
     # comments
 
     def import_comments(self, article, comments):
-        records = {}
+        rows = []
         for data in comments:
             wp_id = _int(data.get("wp:comment_id"))
             kind = (data.get("wp:comment_type") or "").strip()
@@ -699,42 +692,29 @@ class Importer:
             elif not wp_id:
                 self.report.skip("comments", "(no id)", "no wp:comment_id")
             else:
-                records[wp_id] = self.comment_values(article, wp_id, data)
-        if not records:
+                rows.append(self.comment_row(article, wp_id, data))
+        if not rows:
             return
-        existing = {}
-        ids = list(records)
-        for start in range(0, len(ids), BATCH):
-            for comment in Comment.objects.filter(wp_id__in=ids[start : start + BATCH]):
-                existing[comment.wp_id] = comment
-        new, changed, fields = [], [], set()
-        for wp_id, values in records.items():
-            comment = existing.get(wp_id)
-            if comment is None:
-                new.append(Comment(**values, is_public=False))
-                continue
-            differing = [k for k, v in values.items() if getattr(comment, k) != v]
-            if differing:
-                for key in differing:
-                    setattr(comment, key, values[key])
-                fields.update(differing)
-                changed.append(comment)
-        if changed:
-            Comment.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
-        # Ids in the order the comments were written: threads are shown in id order.
-        new.sort(key=lambda c: (c.submit_date, c.wp_id))
-        insert_base_rows(new)
-        self.place_comments(article, new)
-        insert_child_rows(new)
-        public = [c.pk for c in new if c.is_public]
-        for start in range(0, len(public), BATCH):
-            BaseComment.objects.filter(pk__in=public[start : start + BATCH]).update(is_public=True)
-        self.report.count("comments", "created", len(new))
-        self.report.count("comments", "updated", len(changed))
-        self.report.count("comments", "unchanged", len(records) - len(new) - len(changed))
+        result = import_comments(article, rows)
+        for wp_id, parent in result.orphans:
+            self.report.note(
+                "comments",
+                f"{wp_id} replied to {parent}, which is not in the export "
+                "(or is a pingback): now a top-level comment",
+            )
+        if result.moved:
+            replies = "1 reply" if result.moved == 1 else f"{result.moved} replies"
+            self.report.note(
+                "comments",
+                f"{replies} on “{article.title}” nested deeper than "
+                f"COMMENTS_MAX_DEPTH={settings.COMMENTS_MAX_DEPTH}: shown under an earlier "
+                "comment of their thread",
+            )
+        self.report.count("comments", "created", result.created)
+        self.report.count("comments", "updated", result.updated)
+        self.report.count("comments", "unchanged", result.unchanged)
 
-    def comment_values(self, article, wp_id, data):
-        text = comment_to_text(data.get("wp:comment_content", ""))
+    def comment_row(self, article, wp_id, data):
         status = COMMENT_STATUS.get((data.get("wp:comment_approved") or "").strip().lower())
         name = plain_text(data.get("wp:comment_author", "")) or "Anonymous"
         if len(name) > 50:
@@ -742,77 +722,22 @@ class Importer:
         email = (data.get("wp:comment_author_email") or "").strip()
         url = (data.get("wp:comment_author_url") or "").strip()
         ip = (data.get("wp:comment_author_IP") or "").strip()
-        return {
-            "content_type": self.article_type,
-            "object_pk": str(article.pk),
-            "site_id": settings.SITE_ID,
-            "user_id": self.users.get(_int(data.get("wp:comment_user_id"))),
-            "user_name": shorten(name, 50),
-            "user_email": email if _valid_email(email) else "",
-            "user_url": url if url.startswith(("http://", "https://")) and len(url) <= 200 else "",
-            "comment": text,
-            "text_html": render_comment(text),
-            "submit_date": self.local_datetime(
+        return ImportedComment(
+            wp_id=wp_id,
+            wp_parent_id=_int(data.get("wp:comment_parent")) or None,
+            user_name=shorten(name, 50),
+            user_email=email if _valid_email(email) else "",
+            user_url=url if url.startswith(("http://", "https://")) and len(url) <= 200 else "",
+            user_id=self.users.get(_int(data.get("wp:comment_user_id"))),
+            text=comment_to_text(data.get("wp:comment_content", "")),
+            submit_date=self.local_datetime(
                 data.get("wp:comment_date"), data.get("wp:comment_date_gmt")
             )
             or article.published_at
             or timezone.now(),
-            "ip_address": ip if _valid_ip(ip) else None,
-            "status": status or Comment.Status.PENDING,
-            "is_removed": status == Comment.Status.REMOVED,
-            "wp_id": wp_id,
-            "wp_parent_id": _int(data.get("wp:comment_parent")) or None,
-        }
-
-    def place_comments(self, article, new):
-        """Thread columns and visibility for all the article's comments.
-
-        `new` comments have their base row (and so their id) but not yet the rest: their columns
-        are set before those rows are written. Rows already here are updated where they moved.
-        """
-        rows = list(
-            Comment.objects.for_article(article).only(
-                "pk", "wp_id", "wp_parent_id", "parent_id", "submit_date", "status",
-                "thread_id", "level", "order", "nested_count", "is_public",
-            )
-        )  # fmt: skip
-        by_wp_id = {row.wp_id: row.pk for row in rows + new if row.wp_id}
-        nodes = []
-        for row in rows + new:
-            if row.wp_id:
-                parent = by_wp_id.get(row.wp_parent_id) if row.wp_parent_id else None
-                if row.wp_parent_id and parent is None:
-                    self.report.note(
-                        "comments",
-                        f"{row.wp_id} replied to {row.wp_parent_id}, which is not in the export "
-                        "(or is a pingback): now a top-level comment",
-                    )
-            else:
-                # Written here after an earlier import: xtd's own columns say where it sits.
-                parent = row.parent_id if row.parent_id != row.pk else None
-            approved = row.status == Comment.Status.APPROVED
-            nodes.append(Node(row.pk, parent, (row.submit_date, row.wp_id or 0), approved))
-        places, moved = plan_threads(nodes, self.max_level)
-        if moved:
-            replies = "1 reply" if len(moved) == 1 else f"{len(moved)} replies"
-            self.report.note(
-                "comments",
-                f"{replies} on “{article.title}” nested deeper than "
-                f"COMMENTS_MAX_DEPTH={settings.COMMENTS_MAX_DEPTH}: shown under an earlier "
-                "comment of their thread",
-            )
-        for comment in new:
-            for key, value in places[comment.pk].__dict__.items():
-                setattr(comment, key, value)
-        stale = []
-        for row in rows:
-            place = places[row.pk]
-            if any(getattr(row, k) != v for k, v in place.__dict__.items()):
-                for key, value in place.__dict__.items():
-                    setattr(row, key, value)
-                stale.append(row)
-        if stale:
-            Comment.objects.bulk_update(stale, list(PLACE_FIELDS), batch_size=BATCH)
+            ip_address=ip if _valid_ip(ip) else None,
+            status=status or Status.PENDING,
+        )
 
     # attachments
 
@@ -845,43 +770,6 @@ class Importer:
             self.report.count("attachments", "created", len(new))
             self.report.count("attachments", "updated", len(changed))
             self.report.count("attachments", "unchanged", len(batch) - len(new) - len(changed))
-
-
-PLACE_FIELDS = ("thread_id", "parent_id", "level", "order", "nested_count", "is_public")
-
-
-# Comment is three tables deep (django_comments → django_comments_xtd → comments) and Django's
-# bulk_create refuses such models. New comments are written a table at a time instead: the base
-# table through bulk_create, which returns the new ids, and the two tables below it with those ids
-# through the call Model.save() itself makes for each table (`_insert`), a batch at a time. No
-# signals are sent: nothing reacts to an imported comment.
-
-
-def insert_base_rows(comments):
-    """Write the django_comments rows of new comments; sets their ids."""
-    if not comments:
-        return
-    fields = [f for f in BaseComment._meta.concrete_fields if not f.primary_key]
-    rows = [BaseComment(**{f.attname: getattr(c, f.attname) for f in fields}) for c in comments]
-    if connection.features.can_return_rows_from_bulk_insert:
-        BaseComment.objects.bulk_create(rows, batch_size=BATCH)
-    else:
-        for row in rows:
-            row.save()
-    for comment, row in zip(comments, rows, strict=True):
-        comment.id = comment.comment_ptr_id = comment.xtdcomment_ptr_id = row.pk
-
-
-def insert_child_rows(comments):
-    """Write the django_comments_xtd and comments rows of comments whose base rows exist."""
-    for model in (XtdComment, Comment):
-        for start in range(0, len(comments), BATCH):
-            model._base_manager._insert(
-                comments[start : start + BATCH],
-                fields=model._meta.local_concrete_fields,
-                using=connection.alias,
-                raw=True,
-            )
 
 
 def _valid_email(address):

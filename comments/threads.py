@@ -4,11 +4,11 @@ django-comments-xtd keeps a thread as columns on each comment: `thread_id` (the 
 comment's id), `parent_id` (its own id for a top-level comment), `level` (0 at the top), `order`
 (1-based position in the thread, depth first) and `nested_count` (how many replies lie below).
 Its save() works them out with several queries per comment, one comment at a time; an import
-computes them here for all of an article's comments and writes them in bulk.
+(comments.importing) computes them here for all of an article's comments and writes them in bulk.
 
 A reply nested deeper than the site allows (settings.COMMENTS_MAX_DEPTH, top level = depth 1) is
 attached to its ancestor at the deepest level that may still hold replies, as WordPress shows
-such replies when its own thread depth is lowered; the importer keeps the original parent's id.
+such replies when its own thread depth is lowered; the original parent's id is kept beside it.
 """
 
 from collections import defaultdict

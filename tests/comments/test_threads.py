@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.threads import Node, plan_threads
 from tests.factories import ArticleFactory
-from wordpress.threads import Node, plan_threads
 
 
 def test_too_deep_replies_are_placed_under_the_deepest_ancestor_that_may_hold_them():

@@ -1,0 +1,300 @@
+"""WordPress posts and pages: articles at the same addresses, pages at /<slug>/; their HTML and
+shortcodes as Markdown, their images copied (with --media-dir), their comments handed on."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.utils import timezone
+
+from articles.models import Article, ArticleRedirect, Page
+
+from .content import plain_text, post_to_markdown
+from .media import IMAGE_SUFFIXES, uploads_path
+from .values import (
+    WORDPRESS_SLUG,
+    ascii_slug,
+    first_meta,
+    free_slug,
+    integer,
+    shorten,
+    slug_allowed,
+)
+
+SKIPPED_STATUSES = {
+    "trash": "in WordPress's trash",
+    "auto-draft": "an auto-draft WordPress never saved",
+    "inherit": "a revision",
+}
+
+
+class Posts:
+    def __init__(self, run):
+        self.run = run
+        self.report = run.report
+        self.articles = {}  # WordPress id -> Article pk
+        self.pages = {}  # WordPress id -> Page pk
+
+    def import_item(self, item):
+        post_type = (item.get("wp:post_type") or "post").strip()
+        wp_id = integer(item.get("wp:post_id"))
+        kind = {"post": "posts", "page": "pages"}.get(post_type, "other items")
+        status = (item.get("wp:status") or "").strip()
+        if kind == "other items":
+            what, reason = f"{post_type} {wp_id}", f"WordPress {post_type} items have no place here"
+        elif not wp_id:
+            what, reason = plain_text(item.get("title", "")), "no wp:post_id"
+        else:
+            what, reason = wp_id, SKIPPED_STATUSES.get(status)
+        if reason:
+            self.report.skip(kind, what, reason)
+            for comment in item["comments"]:
+                self.report.skip(
+                    "comments", integer(comment.get("wp:comment_id")), "on a skipped item"
+                )
+        elif post_type == "post":
+            self.run.progress(f"post {wp_id}: {plain_text(item.get('title', ''))[:70]}")
+            self.import_post(wp_id, item)
+        else:
+            self.run.progress(f"page {wp_id}: {plain_text(item.get('title', ''))[:70]}")
+            self.import_page(wp_id, item)
+
+    def title_of(self, kind, wp_id, item, length):
+        title = plain_text(item.get("title", ""))
+        if not title:
+            self.report.note(kind, f"{wp_id} has no title: called “Untitled”")
+            return "Untitled"
+        if len(title) > length:
+            self.report.note(kind, f"{wp_id}: title shortened to {length} characters")
+        return shorten(title, length)
+
+    # posts
+
+    def import_post(self, wp_id, item):
+        run = self.run
+        title = self.title_of("posts", wp_id, item, 250)
+        article = Article.objects.filter(wp_id=wp_id).first()
+        created = article is None
+        status = item.get("wp:status", "").strip()
+        password = (item.get("wp:post_password") or "").strip()
+        if status in {"publish", "future"} and not password:
+            article_status = Article.Status.PUBLISHED
+            published_at = run.local_datetime(
+                item.get("wp:post_date"), item.get("wp:post_date_gmt")
+            )
+            if published_at is None:
+                # Published without a date: the first import's clock, kept on later ones.
+                published_at = (article and article.published_at) or timezone.now()
+        else:
+            article_status, published_at = Article.Status.DRAFT, None
+            if password:
+                self.report.note("posts", f"{wp_id} “{title}” had a password: imported as a draft")
+        slug, old_slug = ascii_slug(item.get("wp:post_name"), title, f"post-{wp_id}", 200)
+        if old_slug and item.get("wp:post_name"):
+            self.report.note(
+                "posts", f"{wp_id}: slug “{old_slug}” is now {slug} (old links redirect)"
+            )
+        category, others = run.terms.category_for(item)
+        if others:
+            self.report.note(
+                "posts",
+                f"{wp_id} is in “{category.name}” only (WordPress also had it in "
+                + ", ".join(f"“{c.name}”" for c in others)
+                + ")",
+            )
+        body = self.markdown(wp_id, item)
+        values = {
+            "title": title,
+            "author_id": run.authors.author_for(item.get("dc:creator")).pk,
+            "category_id": category.pk,
+            "body": body,
+            "excerpt": plain_text(item.get("excerpt:encoded", "")),
+            "status": article_status,
+            "published_at": published_at,
+            "comments_open": (item.get("wp:comment_status") or "open").strip() == "open",
+        }
+        if created:
+            article = Article(wp_id=wp_id)
+        if published_at and (created or article.slug != slug):
+            slug = self.free_article_slug(article, slug, published_at)
+        values["slug"] = slug
+        changed = created or any(getattr(article, k) != v for k, v in values.items())
+        for key, value in values.items():
+            setattr(article, key, value)
+        featured = self.featured_image(wp_id, item, title)
+        if featured and article.featured_image.name != featured[0]:
+            article.featured_image, article.featured_image_alt = featured
+            changed = True
+        if changed:
+            article.save()
+        tags = {tag.pk for tag in run.terms.tags_for(item)}
+        if created or set(article.tags.values_list("pk", flat=True)) != tags:
+            article.tags.set(tags)
+            changed = True
+        changed |= self.set_updated_at(article, item, created)
+        if article.status == Article.Status.PUBLISHED:
+            old_slugs = [old_slug] + [unquote(s) for s in item["meta"].get("_wp_old_slug", [])]
+            changed |= self.keep_old_slugs(article, old_slugs)
+        self.articles[wp_id] = article.pk
+        self.report.count("posts", "created" if created else "updated" if changed else "unchanged")
+        run.comments.import_for(article, item["comments"])
+
+    def set_updated_at(self, article, item, created):
+        modified = self.run.local_datetime(
+            item.get("wp:post_modified"), item.get("wp:post_modified_gmt")
+        )
+        if modified is None:
+            return False
+        if article.published_at and modified < article.published_at:
+            modified = article.published_at  # edited before a scheduled publication
+        if article.updated_at == modified:
+            return False
+        # Article.save() stamps updated_at with the clock; WordPress knows when it really was.
+        Article.objects.filter(pk=article.pk).update(updated_at=modified)
+        article.updated_at = modified
+        return not created
+
+    def keep_old_slugs(self, article, old_slugs):
+        changed = False
+        date = article.local_date
+        for old in filter(None, old_slugs):
+            if old == article.slug or not WORDPRESS_SLUG.fullmatch(old):
+                continue
+            _, created = ArticleRedirect.objects.update_or_create(
+                date=date, slug=old[:200], defaults={"article": article}
+            )
+            changed |= created
+        return changed
+
+    def free_article_slug(self, article, slug, published_at):
+        """Two articles may not share an address: a clash with one already here gets -2, -3…"""
+        date = timezone.localtime(published_at, self.run.tz).date()
+        candidate, n = slug, 1
+        others = Article.objects.exclude(pk=article.pk) if article.pk else Article.objects.all()
+        while others.filter(slug=candidate, published_at__date=date).exists():
+            n += 1
+            candidate = f"{slug[: 200 - len(str(n)) - 1]}-{n}"
+        if candidate != slug:
+            self.report.note(
+                "posts", f"{article.wp_id}: /{slug}/ was taken that day; now {candidate}"
+            )
+        return candidate
+
+    # what posts and pages say
+
+    def markdown(self, wp_id, item):
+        site = self.run.site
+
+        def gallery_images(ids):
+            if ids is None:
+                found = sorted(site.attachments_of.get(wp_id, []), key=lambda a: (a.order, a.wp_id))
+                missing = 0
+            else:
+                found = [site.attachments[i] for i in ids if i in site.attachments]
+                missing = len(ids) - len(found)
+            # Their addresses are rewritten with the post's other images.
+            images = [
+                (a.url, a.alt or a.title)
+                for a in found
+                if Path(urlsplit(a.url).path).suffix.lower() in IMAGE_SUFFIXES
+            ]
+            return images, missing
+
+        body, conversion = post_to_markdown(
+            item.get("content:encoded", ""),
+            gallery_images=gallery_images,
+            rewrite_url=self.rewrite_url,
+        )
+        if conversion.unresolved_galleries:
+            self.report.note("posts", f"{wp_id}: a [gallery] whose images are not in the export")
+        for name in sorted(conversion.unknown_shortcodes):
+            self.report.note("posts", f"{wp_id}: shortcode [{name}] left as text")
+        return body
+
+    def rewrite_url(self, url, kind):
+        """Our address for an image or a link of a post, noting what keeps its old address."""
+        url = url.strip()
+        parts = urlsplit(url)
+        if uploads_path(url) is not None and (parts.netloc or url.startswith("/")):
+            is_image = Path(parts.path).suffix.lower() in IMAGE_SUFFIXES
+            new = self.run.media.image_url(url) if is_image else None
+            if new:
+                return new
+            self.report.keep_external(url, image=is_image)
+            return url
+        if kind == "img":
+            self.report.keep_external(url)
+            return url
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        if parts.scheme in {"http", "https"} and host in self.run.site.hosts:
+            # A link to another post of the old blog: same path here.
+            return (
+                (parts.path or "/")
+                + (f"?{parts.query}" if parts.query else "")
+                + (f"#{parts.fragment}" if parts.fragment else "")
+            )
+        return url
+
+    def featured_image(self, wp_id, item, title):
+        media = self.run.media
+        thumbnail = integer(first_meta(item["meta"], "_thumbnail_id"))
+        if not thumbnail:
+            return None
+        attachment = self.run.site.attachments.get(thumbnail)
+        if attachment is None:
+            self.report.note(
+                "posts", f"{wp_id}: its featured image ({thumbnail}) is not in the export"
+            )
+            return None
+        name = media.store(attachment.url)
+        if name is None:
+            self.report.keep_external(attachment.url)
+            return None
+        if media.dry_run:
+            return None  # nothing was copied, so there is no file to point at
+        return name, shorten(attachment.alt or attachment.title or title, 250)
+
+    # pages
+
+    def import_page(self, wp_id, item):
+        title = self.title_of("pages", wp_id, item, 200)
+        status = (item.get("wp:status") or "").strip()
+        password = (item.get("wp:post_password") or "").strip()
+        if password:
+            self.report.note("pages", f"{wp_id} “{title}” had a password: imported unpublished")
+        slug, old = ascii_slug(item.get("wp:post_name"), title, f"page-{wp_id}", 100)
+        if not slug_allowed(slug):
+            self.report.note(
+                "pages", f"/{slug}/ is one of the site's own addresses: now /{slug}-page/"
+            )
+            slug = f"{slug}-page"
+        if old:
+            self.report.note("pages", f"/{old}/ is now /{slug}/")
+        if integer(item.get("wp:post_parent")):
+            self.report.note("pages", f"{title}: a subpage in WordPress, now at /{slug}/")
+        page = Page.objects.filter(wp_id=wp_id).first()
+        if page is None:
+            page = Page.objects.filter(slug=slug, wp_id__isnull=True).first()
+            if page is not None:
+                self.report.note("pages", f"/{slug}/ existed: it now holds WordPress's page")
+        created = page is None
+        if created:
+            page = Page(wp_id=wp_id)
+        if page.slug != slug:
+            slug = free_slug(Page, slug, 100, exclude=page.pk)
+        values = {
+            "wp_id": wp_id,
+            "title": title,
+            "slug": slug,
+            "body": self.markdown(wp_id, item),
+            "is_published": status == "publish" and not password,
+            "menu_order": min(max(integer(item.get("wp:menu_order")), 0), 32767),
+        }
+        changed = created or any(getattr(page, k) != v for k, v in values.items())
+        if changed:
+            for key, value in values.items():
+                setattr(page, key, value)
+            page.save()
+        self.pages[wp_id] = page.pk
+        self.report.count("pages", "created" if created else "updated" if changed else "unchanged")
+        for comment in item["comments"]:
+            self.report.skip("comments", integer(comment.get("wp:comment_id")), "on a page")

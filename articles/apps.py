@@ -18,8 +18,7 @@ def sync_site_domain(sender, using="default", **kwargs):
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Blog"
-    # What the staff groups may do here (articles.groups). Editors: everything, publishing
-    # included; not the WordPress import's attachment rows.
+    # What the staff groups may do here (articles.groups). Editors: everything, publishing included.
     staff_permissions = {
         "Editors": ["article", "articleredirect", "category", "page", "sitesettings", "tag"],
         "Authors": [

@@ -13,8 +13,9 @@ import datetime
 from django.http import Http404
 
 from authors.models import Author
+from wordpress.models import WordPressAttachment
 
-from .models import Article, ArticleRedirect, Category, Page, WordPressAttachment
+from .models import Article, ArticleRedirect, Category, Page
 
 # The order WordPress itself checks them in when a link carries several.
 QUERY_KEYS = ("p", "page_id", "attachment_id", "cat", "author")

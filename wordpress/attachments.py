@@ -1,7 +1,7 @@
 """WordPress attachments: a row each, so the old addresses of their pages (/?attachment_id=<id>,
 <post address><slug>/) lead to the post or page they belonged to, or to the file."""
 
-from articles.models import WordPressAttachment
+from .models import WordPressAttachment
 
 BATCH = 500
 

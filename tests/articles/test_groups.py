@@ -64,7 +64,7 @@ def test_permissions_staff_added_by_hand_are_kept():
     extra = Permission.objects.get(codename="view_wordpressattachment")
     Group.objects.get(name="Authors").permissions.add(extra)
     call_command("migrate", verbosity=0)
-    assert permissions_of("Authors") == sorted([*AUTHORS, "articles.view_wordpressattachment"])
+    assert permissions_of("Authors") == sorted([*AUTHORS, "wordpress.view_wordpressattachment"])
 
 
 def test_a_declaration_naming_nothing_stops_the_migrate(monkeypatch):

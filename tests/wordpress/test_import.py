@@ -5,11 +5,12 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect, Category, Page, Tag, WordPressAttachment
+from articles.models import Article, ArticleRedirect, Category, Page, Tag
 from authors.models import Author
 from comments.models import Comment
 from tests.wordpress.conftest import EXPORT, export_text, row_counts, write_export
 from wordpress.importer import import_wordpress
+from wordpress.models import WordPressAttachment
 
 pytestmark = pytest.mark.django_db
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")

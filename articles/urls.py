@@ -1,19 +1,11 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path, re_path, register_converter
+from django.urls import path
 
 from . import feeds, views
-from .converters import PERMALINK, WordPressSlug
+from .converters import PERMALINK
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
-
-
-class PostSuffix(WordPressSlug):
-    # Never "feed": <article URL>feed/ is the article's comment feed in the contract.
-    regex = r"(?!feed/)[-\w]+"
-
-
-register_converter(PostSuffix, "wpsuffix")
 
 
 def paginated(route, view, name):
@@ -35,18 +27,11 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     *paginated("", views.HomeView.as_view(), "home"),
     *paginated("category/<slug:slug>/", views.CategoryView.as_view(), "category"),
-    # WordPress's subcategory address; never a category's own page/<n>/ or feed/.
-    re_path(
-        r"^category/(?P<path>(?:(?!page/|feed/)[-\w]+/){2,})$",
-        views.category_path,
-        name="category-path",
-    ),
     *paginated("tag/<slug:slug>/", views.TagView.as_view(), "tag"),
     *paginated("author/<slug:slug>/", views.AuthorView.as_view(), "author"),
     *paginated("<yyyy:year>/", views.DateArchiveView.as_view(), "year"),
     *paginated("<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), "month"),
     path(PERMALINK, views.article_detail, name="detail"),
-    path(f"{PERMALINK}<wpsuffix:suffix>/", views.post_suffix, name="post-suffix"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -13,7 +13,7 @@ from django.views.generic import ListView
 
 from authors.models import Author
 
-from . import legacy, selectors
+from . import selectors
 from .models import Article, Category, Page, Tag
 from .search import add_snippets, clean_query
 
@@ -54,10 +54,6 @@ class HomeView(ArticleListView):
     """The latest articles, or with ?s=words the articles that match, best first."""
 
     def get(self, request, *args, **kwargs):
-        # The old WordPress blog's /?p=<id> links, and their kin.
-        old_link = legacy.redirect_for_query(request.GET)
-        if old_link:
-            return redirect(old_link, permanent=True)
         self.query = request.GET.get("s")
         return super().get(request, *args, **kwargs)
 
@@ -156,22 +152,6 @@ def around(request, article):
     return request.fragments.fetch(
         "around", lambda: (list(article.tags.all()), *selectors.reading_on(article)), article.pk
     )
-
-
-def post_suffix(request, year, month, day, slug, suffix):
-    """What WordPress served below a post (attachment pages, /amp/, …): a 301 to the article."""
-    url = legacy.redirect_for_post_suffix(year, month, day, slug, suffix)
-    if url is None:
-        raise Http404("No article at this address.")
-    return redirect(url, permanent=True)
-
-
-def category_path(request, path):
-    """WordPress's address of a subcategory, /category/<parent>/<child>/: a 301 to ours."""
-    url = legacy.redirect_for_category_path(path)
-    if url is None:
-        raise Http404("No category at this address.")
-    return redirect(url, permanent=True)
 
 
 def render_article(request, article):

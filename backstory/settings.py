@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "signin.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The old WordPress blog's /?p=<id> links, answered before the home page's view.
+    "wordpress.middleware.OldQueryLinksMiddleware",
     # Last: turns an admin sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

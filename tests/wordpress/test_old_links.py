@@ -93,3 +93,24 @@ def test_feeds_and_archive_pages_are_not_taken_by_the_redirects(path):
 def test_a_site_that_imported_nothing_answers_404(client, db):
     assert client.get("/?p=1").status_code == 404
     assert client.get("/?attachment_id=1").status_code == 404
+
+
+def test_old_query_links_answer_past_the_page_cache_and_are_never_stored(
+    client, imported, settings
+):
+    settings.PAGE_CACHE = True
+    for _ in range(2):
+        response = client.get("/?p=10")
+        assert response.status_code == 301 and response["Location"] == SCIATICA
+        assert "X-Page-Cache" not in response
+    assert client.head("/?p=10")["Location"] == SCIATICA
+    assert client.get("/?p=13").status_code == 404  # a draft, cached or not
+    home = client.get("/")
+    assert home.status_code == 200 and home["X-Page-Cache"] == "miss"
+
+
+def test_query_links_belong_to_the_home_page_only(client, imported):
+    assert client.get("/page/2/?p=10")["Location"] == SCIATICA  # the home page's own pages
+    category = client.get("/category/sciatica/?p=10")
+    assert category.status_code == 200
+    assert client.post("/?p=10").status_code == 405

@@ -5,17 +5,16 @@ Links in search engines, old emails and other sites keep working with a 301: /?p
 served under a post (its attachments' pages, /amp/, /embed/, /trackback/, /<n>/ for its pages),
 and a subcategory's /category/<parent>/<child>/.
 Only what the public may see is redirected to; anything else answers 404, so a draft's id reveals
-nothing.
+nothing. The query-string links are answered by `middleware` (on the home page, whose address
+they share), the others by `views` at the addresses `urls` routes before the articles' own.
 """
-
-import datetime
 
 from django.http import Http404
 
+from articles.models import Article, Category, Page
 from authors.models import Author
-from wordpress.models import WordPressAttachment
 
-from .models import Article, ArticleRedirect, Category, Page
+from .models import WordPressAttachment
 
 # The order WordPress itself checks them in when a link carries several.
 QUERY_KEYS = ("p", "page_id", "attachment_id", "cat", "author")
@@ -95,15 +94,11 @@ def _page_by_pk(pk):
 def redirect_for_post_suffix(year, month, day, slug, suffix):
     """Where /<date>/<slug>/<suffix>/ leads: the public article, for the suffixes WordPress served
     there; None for anything else."""
-    try:
-        date = datetime.date(year, month, day)
-    except ValueError:
-        return None
     public = Article.objects.published()
-    article = public.filter(slug=slug, published_at__date=date).first()
-    if article is None:
-        old = ArticleRedirect.objects.filter(date=date, slug=slug).first()
-        article = old and public.filter(pk=old.article_id).first()
+    article = (
+        public.at_permalink(year, month, day, slug).first()
+        or public.formerly_at(year, month, day, slug).first()
+    )
     if article is None:
         return None
     if suffix in POST_SUFFIXES or suffix.isdigit():

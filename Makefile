@@ -37,9 +37,11 @@ createsuperuser: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, and which way the apps' imports may go (the contracts in pyproject.toml).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
@@ -53,4 +55,4 @@ bench-web: $(VENV)/.installed-dev
 	$(PY) bench/web.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

@@ -1,14 +1,12 @@
 import datetime
 import re
 
-from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
-from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from authors.models import Author
@@ -193,17 +191,6 @@ def page_detail(request, slug):
 
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def server_error(request):

@@ -5,6 +5,7 @@ must be given. Optional integrations (SMTP, Redis) switch on only when their var
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +31,14 @@ def env_bool(name, default=False):
 
 def env_list(name, default):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def installed(module):
+    """Whether `module` can be imported, without importing it (settings are not loaded yet)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -78,9 +87,12 @@ INSTALLED_APPS = [
     "markdownx",
     "solo",
     "django_tasks",
-    # Before django_tasks_db: its db_worker command is extended (a sweep when it starts).
+    # Before django_tasks_db (and django_rq, with TASKS_BACKEND=rq): their worker commands are
+    # extended (a sweep when they start).
     "subscriptions",
     "django_tasks_db",
+    # Readiness, the worker's heartbeat, periodic tasks, the task backend's checks.
+    "ops",
     "django_comments_xtd",
     "django_comments",
     "guard",
@@ -97,6 +109,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /healthz/ready, before anything that could fail in front of them.
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Readers' view counts, before everything they don't need (sessions, CSRF, auth).
     "stats.middleware.BeaconMiddleware",
@@ -229,28 +243,45 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Background tasks: django-tasks-db by default; the backend is a setting, never a code change.
-_tasks_backend = env("TASKS_BACKEND", "db")
+TASKS_BACKEND = env("TASKS_BACKEND", "db")
 _TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
     "rq": "django_tasks_rq.RQBackend",
 }
-if _tasks_backend not in _TASK_BACKENDS:
+if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(
-        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}; got {_tasks_backend!r}."
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}; got {TASKS_BACKEND!r}."
     )
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-    if _tasks_backend == "rq":
-        RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# RQ on Redis: the queue in REDIS_URL, run by `manage.py rqworker --with-scheduler`.
+RQ_INSTALLED = installed("django_tasks_rq") and installed("django_rq")
+if TASKS_BACKEND == "rq":
+    if RQ_INSTALLED and REDIS_URL:
+        RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+        # The worker must run jobs as django_tasks tasks (their own Job class, not RQ's).
+        RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+        _after = INSTALLED_APPS.index("subscriptions") + 1
+        INSTALLED_APPS[_after:_after] = ["django_rq", "django_tasks_rq"]
+    else:
+        # ops.checks says what is missing (an Error: start-up and `manage.py check` stop); a
+        # process that skips the checks gets the same message at its first task, never a
+        # silently lost mail.
+        TASKS = {"default": {"BACKEND": "ops.backends.UnusableBackend"}}
+# The worker runs a heartbeat task this often; /healthz/ready fails when the last one is older
+# than WORKER_HEARTBEAT_MAX_AGE.
+WORKER_HEARTBEAT_SECONDS = int(env("WORKER_HEARTBEAT_SECONDS", "60"))
+WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "300"))
 # Without Redis each process caches on its own; the number that retires cached pages when
 # content changes (pagecache/version.py) is then shared through this file.
 CONTENT_VERSION_FILE = Path(env("CONTENT_VERSION_FILE", str(BASE_DIR / ".content-version")))
@@ -384,7 +415,6 @@ if not DEBUG and _site.scheme == "https":
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     # The blog is often a subdomain of a practice's main site, whose other subdomains are not
     # ours to force onto HTTPS or into browsers' preload lists: opt in by environment.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
@@ -392,9 +422,22 @@ if not DEBUG and _site.scheme == "https":
     if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
         SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
+# Logs go to the console (journald or the container's log); LOG_FORMAT=json writes one JSON
+# object a line for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

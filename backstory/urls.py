@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.views import healthz
 from images.views import markdown_upload
 from markup.views import markdown_preview
 from signin.forms import StaffAuthenticationForm
@@ -19,7 +18,6 @@ urlpatterns = [
     path("", include("stats.urls")),  # first: it adds /admin/stats/ to the admin
     path("admin/two-factor/", include("signin.urls")),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
     # markdownx's own endpoints accept anyone (and SVG); ours are staff-only and sanitised.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", markdown_upload, name="markdownx_upload"),

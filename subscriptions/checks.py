@@ -5,7 +5,8 @@ from django.core.management import get_commands
 
 @register()
 def worker_sweeps_at_start(app_configs, **kwargs):
-    """Our db_worker (with its start-up sweep) only wins if we come first in INSTALLED_APPS."""
+    """Our worker commands (with their start-up sweep) only win if we come first in
+    INSTALLED_APPS."""
     if get_commands().get("db_worker") != "subscriptions":
         return [
             Error(
@@ -13,6 +14,15 @@ def worker_sweeps_at_start(app_configs, **kwargs):
                 "not re-queue the mail a killed one left owed.",
                 hint="List 'subscriptions' before 'django_tasks_db' in INSTALLED_APPS.",
                 id="subscriptions.E001",
+            )
+        ]
+    if settings.TASKS_BACKEND == "rq" and get_commands().get("rqworker") != "subscriptions":
+        return [
+            Error(
+                "`manage.py rqworker` is not the subscriptions app's: a restarted worker would "
+                "not re-queue the mail a killed one left owed.",
+                hint="List 'subscriptions' before 'django_rq' in INSTALLED_APPS.",
+                id="subscriptions.E002",
             )
         ]
     return []

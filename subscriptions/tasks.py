@@ -8,7 +8,6 @@ whatever the database says is owed, so a lost task never loses mail.
 """
 
 import logging
-from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from mailer.failures import backoff
+from ops import periodic
 
 from . import delivery
 from .mail import NewArticleMail, confirmation_message
@@ -127,11 +127,11 @@ def recover():
 
 @task()
 def sweep_deliveries():
-    """The periodic sweep: recover, then come back in SUBSCRIPTIONS_SWEEP_SECONDS."""
+    """The periodic sweep: recover every SUBSCRIPTIONS_SWEEP_SECONDS, in one chain of runs
+    however many workers started one (ops.periodic)."""
+    if not periodic.claim(sweep_deliveries, settings.SUBSCRIPTIONS_SWEEP_SECONDS):
+        return "another sweep is due"
     found = recover()
-    enqueue_at(
-        sweep_deliveries, timezone.now() + timedelta(seconds=settings.SUBSCRIPTIONS_SWEEP_SECONDS)
-    )
     return {
         "interrupted": found.interrupted,
         "articles": sorted(set(found.unqueued_articles) | set(found.owed_articles)),

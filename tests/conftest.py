@@ -88,3 +88,53 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """Debian's redis-server on a free port for this test session; no persistence."""
+    import os
+
+    from tests.redis_server import RedisServer, redis_server_path
+
+    executable = redis_server_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing: CI must install it (apt-get install).")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(executable)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["db", "rq"])
+def task_queue(request, settings):
+    """The task backend a real worker runs, both of them in turn: django-tasks-db, and RQ on a
+    test redis-server. Tasks this process queues go to the same place."""
+    from tests.subscriptions.worker import DatabaseQueue, RQQueue
+
+    if request.param == "db":
+        queue = DatabaseQueue()
+    else:
+        server = request.getfixturevalue("redis_server")
+        server.flush()
+        queue = RQQueue(server)
+    queue.configure(settings)
+    return queue
+
+
+@pytest.fixture
+def start_worker(smtp_server, task_queue):
+    """`start_worker(**env)` starts a real worker process on `task_queue`; all stop at the end."""
+    from tests.subscriptions.worker import WorkerProcess
+
+    workers = []
+
+    def start(**env):
+        worker = WorkerProcess(smtp_server.port, task_queue, **env)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

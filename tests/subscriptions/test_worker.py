@@ -1,47 +1,30 @@
-"""The real worker, `manage.py db_worker`, as a separate process: delivery, restart, crash."""
+"""The real worker as a separate process: delivery, restart, crash; on both task backends,
+`manage.py db_worker` (django-tasks-db) and `manage.py rqworker --with-scheduler` (RQ)."""
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 
 from subscriptions import delivery
 from subscriptions.models import Delivery, Follower, Notification
 from tests.subscriptions.conftest import publish
 from tests.subscriptions.factories import FollowerFactory
-from tests.subscriptions.worker import WorkerProcess, wait_until
+from tests.subscriptions.worker import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def start_worker(smtp_server):
-    workers = []
-
-    def start(**env):
-        worker = WorkerProcess(smtp_server.port, **env)
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
+SWEEP = "subscriptions.tasks.sweep_deliveries"
 
 
-def settled(article):
+def settled(article, task_queue):
     """The article's deliveries are made, none is owed or in flight, and no task is due."""
     made = Notification.objects.filter(article=article, queued_at__isnull=False).exists()
     busy = Delivery.objects.filter(
         article=article, status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
     ).exists()
-    due = (
-        DBTaskResult.objects.ready()
-        .exclude(task_path="subscriptions.tasks.sweep_deliveries")
-        .exists()
-    )
-    return made and not busy and not due
+    return made and not busy and not task_queue.due()
 
 
 def test_the_worker_process_mails_each_active_follower_exactly_once(
-    db_tasks, smtp_server, start_worker, settings
+    task_queue, smtp_server, start_worker
 ):
     active = FollowerFactory.create_batch(25)
     FollowerFactory(email="pending@example.net", status=Follower.Status.PENDING)
@@ -49,34 +32,36 @@ def test_the_worker_process_mails_each_active_follower_exactly_once(
     worker = start_worker(SUBSCRIPTIONS_BATCH_SIZE=10)
     article = publish(title="What an MRI can and cannot tell you")
 
-    wait_until(lambda: settled(article), message=f"delivery; worker said:\n{worker.output()}")
+    wait_until(
+        lambda: settled(article, task_queue), message=f"delivery; worker said:\n{worker.output()}"
+    )
     assert smtp_server.count_to() == {f.email: 1 for f in active}
     assert all(m["Subject"] == article.title for _, m in smtp_server.messages)
     assert smtp_server.connections == 3  # batches of 10, 10 and 5
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 25
     # The worker's start-up scheduled the periodic sweep.
-    assert DBTaskResult.objects.filter(
-        task_path="subscriptions.tasks.sweep_deliveries", status="READY"
-    ).exists()
+    assert task_queue.waiting(SWEEP) == 1
 
 
 def test_a_starting_worker_sends_mail_that_is_owed_but_has_no_task(
-    db_tasks, smtp_server, start_worker
+    task_queue, smtp_server, start_worker
 ):
     followers = FollowerFactory.create_batch(5)
     article = publish()
-    DBTaskResult.objects.all().delete()  # the queue lost its tasks (a wiped Redis, say)
+    task_queue.lose_everything()  # the queue lost its tasks (a wiped Redis, say)
     delivery.fan_out(article.pk)
-    assert not DBTaskResult.objects.exists()
+    assert task_queue.empty()
 
     worker = start_worker()
-    wait_until(lambda: settled(article), message=f"delivery; worker said:\n{worker.output()}")
+    wait_until(
+        lambda: settled(article, task_queue), message=f"delivery; worker said:\n{worker.output()}"
+    )
     assert smtp_server.count_to() == {f.email: 1 for f in followers}
     assert "Start-up sweep: 1 article(s) with mail owed re-queued" in worker.output()
 
 
 def test_a_worker_killed_mid_batch_loses_nobody_and_mails_nobody_twice(
-    db_tasks, smtp_server, start_worker, admin_client
+    task_queue, smtp_server, start_worker, admin_client
 ):
     followers = FollowerFactory.create_batch(30)
     smtp_server.delay = 0.3  # a slow relay: the kill lands while a message is in flight
@@ -87,15 +72,15 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_mails_nobody_twice(
 
     owed = Delivery.objects.filter(article=article, status=Delivery.Status.PENDING).count()
     assert owed > 0, "the kill should land in the middle of the batch"
-    # django-tasks-db leaves the killed task "running" for ever; only our rows know what's owed.
-    assert DBTaskResult.objects.filter(
-        task_path="subscriptions.tasks.send_deliveries", status="RUNNING"
-    ).exists()
+    # Both queues leave the killed task "running" (RQ: "started"); only our rows know what's owed.
+    assert task_queue.running("subscriptions.tasks.send_deliveries")
 
     smtp_server.delay = 0
     # One worker only: whatever is still "sending" at start-up belonged to the dead one.
     second = start_worker(SUBSCRIPTIONS_SENDING_TIMEOUT=0)
-    wait_until(lambda: settled(article), message=f"recovery; worker said:\n{second.output()}")
+    wait_until(
+        lambda: settled(article, task_queue), message=f"recovery; worker said:\n{second.output()}"
+    )
 
     received = smtp_server.count_to()
     caught = set(

@@ -248,7 +248,7 @@ _TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
-    "rq": "django_tasks_rq.RQBackend",
+    "rq": "ops.rq_backend.RQBackend",  # django-tasks-rq's, see there
 }
 if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(
@@ -270,7 +270,7 @@ if TASKS_BACKEND == "rq":
     if RQ_INSTALLED and REDIS_URL:
         RQ_QUEUES = {"default": {"URL": REDIS_URL}}
         # The worker must run jobs as django_tasks tasks (their own Job class, not RQ's).
-        RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+        RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "ops.rq_backend.Worker"}
         _after = INSTALLED_APPS.index("subscriptions") + 1
         INSTALLED_APPS[_after:_after] = ["django_rq", "django_tasks_rq"]
     else:

@@ -43,8 +43,13 @@ def shared_cache():
     return (True, f"ok ({kind})") if answered else (False, f"unavailable ({kind})")
 
 
+def needs_worker():
+    """False for the backends that run (or drop) tasks in the process that queues them."""
+    return not isinstance(task_backends["default"], ImmediateBackend | DummyBackend)
+
+
 def task_worker():
-    if isinstance(task_backends["default"], ImmediateBackend | DummyBackend):
+    if not needs_worker():
         return True, "not needed (tasks run in the request)"
     try:
         seen = worker.last_seen()

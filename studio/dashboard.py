@@ -59,7 +59,6 @@ def panels(request):
                 for row in problems.values("status").annotate(n=Count("pk")).order_by()
             },
         }
-    context["worker_last_seen"] = worker_last_seen()
     if apps.is_installed("stats"):
         context["statistics_panel"] = "studio/_statistics.html"
     return context
@@ -76,11 +75,3 @@ def changelist(name, **filters):
 
     url = reverse(f"admin:{name}_changelist")
     return f"{url}?{urlencode(filters)}" if filters else url
-
-
-def worker_last_seen():
-    """When the task worker last answered, for the dashboard's "worker" line; None: not shown.
-
-    The slot for the worker heartbeat that /healthz/ready will read once it exists.
-    """
-    return None

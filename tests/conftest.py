@@ -136,5 +136,7 @@ def start_worker(smtp_server, task_queue):
         return worker
 
     yield start
+    for worker in workers:  # all at once: each takes a moment to finish and stop its scheduler
+        worker.terminate()
     for worker in workers:
         worker.stop()

@@ -3,15 +3,18 @@
 
 import pytest
 
+from ops import worker as ops_worker
 from subscriptions import delivery
 from subscriptions.models import Delivery, Follower, Notification
 from tests.subscriptions.conftest import publish
 from tests.subscriptions.factories import FollowerFactory
+from tests.subscriptions.test_subscribe import confirmation_path, subscribe
 from tests.subscriptions.worker import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SWEEP = "subscriptions.tasks.sweep_deliveries"
+HEARTBEAT = "ops.tasks.heartbeat"
 
 
 def settled(article, task_queue):
@@ -33,7 +36,8 @@ def test_the_worker_process_mails_each_active_follower_exactly_once(
     article = publish(title="What an MRI can and cannot tell you")
 
     wait_until(
-        lambda: settled(article, task_queue), message=f"delivery; worker said:\n{worker.output()}"
+        lambda: settled(article, task_queue),
+        message=lambda: f"delivery; worker said:\n{worker.output()}",
     )
     assert smtp_server.count_to() == {f.email: 1 for f in active}
     assert all(m["Subject"] == article.title for _, m in smtp_server.messages)
@@ -54,7 +58,8 @@ def test_a_starting_worker_sends_mail_that_is_owed_but_has_no_task(
 
     worker = start_worker()
     wait_until(
-        lambda: settled(article, task_queue), message=f"delivery; worker said:\n{worker.output()}"
+        lambda: settled(article, task_queue),
+        message=lambda: f"delivery; worker said:\n{worker.output()}",
     )
     assert smtp_server.count_to() == {f.email: 1 for f in followers}
     assert "Start-up sweep: 1 article(s) with mail owed re-queued" in worker.output()
@@ -79,7 +84,8 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_mails_nobody_twice(
     # One worker only: whatever is still "sending" at start-up belonged to the dead one.
     second = start_worker(SUBSCRIPTIONS_SENDING_TIMEOUT=0)
     wait_until(
-        lambda: settled(article, task_queue), message=f"recovery; worker said:\n{second.output()}"
+        lambda: settled(article, task_queue),
+        message=lambda: f"recovery; worker said:\n{second.output()}",
     )
 
     received = smtp_server.count_to()
@@ -102,3 +108,60 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_mails_nobody_twice(
     ).content.decode()
     for email in caught:
         assert email in page
+
+
+def test_the_subscription_confirmation_goes_out_through_the_worker(
+    client, task_queue, smtp_server, start_worker
+):
+    worker = start_worker()
+    subscribe(client, "new.reader@example.com")
+    assert smtp_server.wait_for(1), worker.output()
+    [message] = smtp_server.to("new.reader@example.com")
+    client.post(confirmation_path(message))
+    assert Follower.objects.get(email="new.reader@example.com").status == Follower.Status.ACTIVE
+
+
+def test_a_relay_that_is_down_is_tried_again_later_by_the_worker(
+    task_queue, smtp_server, start_worker
+):
+    """The retry is a task queued with run_after: RQ runs it through its scheduler."""
+    followers = FollowerFactory.create_batch(3)
+    smtp_server.down = True
+    worker = start_worker(SUBSCRIPTIONS_RETRY_DELAYS="2,2")
+    article = publish()
+
+    def deferred():
+        return Delivery.objects.filter(article=article, attempts=1, last_error__gt="").count() == 3
+
+    wait_until(deferred, message=lambda: f"the first attempt; worker said:\n{worker.output()}")
+    assert not smtp_server.messages
+    smtp_server.down = False
+    wait_until(
+        lambda: settled(article, task_queue),
+        message=lambda: (
+            f"the retry; deliveries {list(Delivery.objects.values_list('status'))}, "
+            f"worker said:\n{worker.output()}"
+        ),
+    )
+    assert smtp_server.count_to() == {f.email: 1 for f in followers}
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
+
+
+def test_workers_started_together_keep_one_sweep_and_one_heartbeat(
+    task_queue, smtp_server, start_worker
+):
+    workers = [start_worker(WORKER_HEARTBEAT_SECONDS=1) for _ in range(3)]
+    wait_until(
+        lambda: all("Start-up sweep" in worker.output() for worker in workers),
+        message="\n".join(worker.output() for worker in workers),
+    )
+    beats, waiting = set(), []
+
+    def beating():
+        beats.add(ops_worker.last_seen())
+        waiting.append((task_queue.waiting(SWEEP), task_queue.waiting(HEARTBEAT)))
+        return len(beats) >= 3
+
+    wait_until(beating, interval=0.1, message="heartbeats")
+    assert max(sweeps for sweeps, _ in waiting) == 1
+    assert max(heartbeats for _, heartbeats in waiting) == 1

@@ -79,7 +79,7 @@ class RQQueue:
         self.queue = Queue("default", connection=redis.Redis.from_url(redis_server.url))
 
     def configure(self, settings):
-        settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+        settings.TASKS = {"default": {"BACKEND": "ops.rq_backend.RQBackend"}}
         settings.RQ_QUEUES = {"default": {"URL": self.server.url}}
         settings.RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
@@ -172,23 +172,33 @@ class WorkerProcess:
         _signal_all(tree, signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self):
-        tree = _process_tree(self.pid) if self.process.poll() is None else []
-        if self.process.poll() is None:
+    def terminate(self):
+        """SIGTERM, as systemd stops a service: the worker finishes its task and exits."""
+        if self.process.poll() is None and not hasattr(self, "_tree"):
+            self._tree = _process_tree(self.pid)
             self.process.terminate()
+
+    def stop(self):
+        self.terminate()
+        if self.process.poll() is None:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
-        _signal_all(tree[1:], signal.SIGKILL)  # nothing of it outlives the test
+        _signal_all(getattr(self, "_tree", [])[1:], signal.SIGKILL)  # nothing outlives the test
         os.unlink(self.log_path)
 
 
 def wait_until(condition, timeout=60, interval=0.05, message="condition"):
-    """Poll `condition` until it is true; fail after `timeout` seconds (no fixed sleeps)."""
+    """Poll `condition` until it is true; fail after `timeout` seconds (no fixed sleeps).
+
+    `message` may be a callable, to describe the state at the time of failure (a worker's log).
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(interval)
+    if callable(message):
+        message = message()
     raise AssertionError(f"Timed out after {timeout}s waiting for {message}")

@@ -109,14 +109,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # /healthz and /healthz/ready, before anything that could fail in front of them.
-    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Readers' view counts, before everything they don't need (sessions, CSRF, auth).
     "stats.middleware.BeaconMiddleware",
     # Security headers outside the page cache: cached pages get them too, with a fresh nonce.
     "csp.middleware.CSPMiddleware",
     "guard.middleware.PermissionsPolicyMiddleware",
+    # /healthz and /healthz/ready, with the security headers but before anything that could
+    # fail in front of them (the page cache on a down Redis, sessions, the host check).
+    "ops.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for everything below, cached pages included.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -415,6 +416,7 @@ if not DEBUG and _site.scheme == "https":
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/ready$"]  # probes come over plain HTTP
     # The blog is often a subdomain of a practice's main site, whose other subdomains are not
     # ours to force onto HTTPS or into browsers' preload lists: opt in by environment.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)

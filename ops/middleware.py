@@ -1,9 +1,10 @@
-"""`/healthz` and `/healthz/ready`, answered before every other middleware.
+"""`/healthz` and `/healthz/ready`, answered right after the security headers are set.
 
 A probe must learn whether the database, the cache and the worker answer, not trip over the
 machinery in front of the views: the page cache (which would fail on a down Redis before the
-view could say so), sessions, the HTTPS redirect (load balancers probe over plain HTTP) or the
-host check (they probe by address). Only GET and HEAD; nothing here is ever cached.
+view could say so), sessions, or the host check (load balancers probe by address). The HTTPS
+redirect exempts both paths (SECURE_REDIRECT_EXEMPT): probes come over plain HTTP. Only GET
+and HEAD; nothing here is ever cached.
 """
 
 from django.http import HttpResponse

@@ -2,6 +2,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -68,7 +69,11 @@ def test_the_redis_counter_is_shared_between_processes(settings):
     from django.core.cache import cache
 
     cache.clear()
+    # Every process counts in the same window: the clock is held at one moment in all four, so
+    # slow start-ups cannot straddle the end of a window.
+    moment = time.time()
     code = (
+        f"import time_machine; time_machine.travel({moment!r}, tick=False).start(); "
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='backstory.settings'; "
         "django.setup(); from guard.requests import hit; "
         "print(hit('test', 'shared-identity', 3, 60))"

@@ -10,8 +10,10 @@
    - through the shipped cache (Django's page cache; Redis when REDIS_URL is set),
    - through the shipped nginx micro-cache (deploy/nginx.conf) in front of it,
    - and nginx serving a saved copy of the same page from a file.
-3. Prints requests/s, p50, p99, bytes (raw and gzip), SQL queries per page, and each figure's
-   ratio to nginx serving the file.
+3. Prints requests/s, p50, p99, the CPU time the serving processes spent per request (gunicorn's
+   master and workers, or nginx's; unlike requests/s it hardly moves when other work shares the
+   machine, so before/after comparisons on a busy machine read it first), bytes (raw and gzip),
+   SQL queries per page, and each figure's ratio to nginx serving the file.
 
 Needs wrk and nginx (apt-get install wrk nginx). Usage: python bench/web.py [--duration 15]
 """
@@ -77,12 +79,28 @@ def port_free(port):
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def wrk(url, duration):
+def group_cpu(pgid):
+    """CPU seconds (user + system) used so far by every process in a process group."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, duration, server):
     subprocess.run(["wrk", "-t2", "-c16", "-d3s", url], capture_output=True, check=True)
+    cpu_before = group_cpu(server.process.pid)
     out = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
+    cpu = group_cpu(server.process.pid) - cpu_before
+    total = int(re.search(r"(\d+) requests in", out).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -91,6 +109,7 @@ def wrk(url, duration):
         "p50": to_ms(latency["50"]),
         "p99": to_ms(latency["99"]),
         "errors": int(errors.group(1)) if errors else 0,
+        "cpu_ms": 1000 * cpu / max(total, 1),
     }
 
 
@@ -147,7 +166,7 @@ http {{
     def __enter__(self):
         self.process = subprocess.Popen(
             ["nginx", "-c", str(self.conf), "-p", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         time.sleep(0.5)
         if self.process.poll() is not None:
@@ -251,31 +270,35 @@ def main():
     for name, path in pages.items():
         queries[name] = count_queries(uncached, path)
 
-    with Gunicorn(uncached):
+    with Gunicorn(uncached) as app:
         for name, path in pages.items():
             body = urllib.request.urlopen(f"http://127.0.0.1:{APP_PORT}{path}").read()
             sizes[name] = (len(body), len(gzip.compress(body, 6)))
             (docroot / path.strip("/")).mkdir(parents=True, exist_ok=True)
             (docroot / path.strip("/") / "index.html").write_bytes(body)
             log(f"wrk: {name} uncached")
-            results[(name, "uncached")] = wrk(f"http://127.0.0.1:{APP_PORT}{path}", args.duration)
+            results[(name, "uncached")] = wrk(
+                f"http://127.0.0.1:{APP_PORT}{path}", args.duration, app
+            )
 
-    with Gunicorn(cached):
+    with Gunicorn(cached) as app:
         for name, path in pages.items():
             log(f"wrk: {name} through Django's page cache")
-            results[(name, "page cache")] = wrk(f"http://127.0.0.1:{APP_PORT}{path}", args.duration)
-        with Nginx(workdir, "cache", shipped_nginx_block(workdir)):
+            results[(name, "page cache")] = wrk(
+                f"http://127.0.0.1:{APP_PORT}{path}", args.duration, app
+            )
+        with Nginx(workdir, "cache", shipped_nginx_block(workdir)) as web:
             for name, path in pages.items():
                 log(f"wrk: {name} through the nginx micro-cache")
                 results[(name, "nginx micro-cache")] = wrk(
-                    f"http://127.0.0.1:{NGINX_CACHE_PORT}{path}", args.duration
+                    f"http://127.0.0.1:{NGINX_CACHE_PORT}{path}", args.duration, web
                 )
 
-    with Nginx(workdir, "file", file_nginx_block(docroot)):
+    with Nginx(workdir, "file", file_nginx_block(docroot)) as web:
         for name, path in pages.items():
             log(f"wrk: {name} saved copy served by nginx")
             results[(name, "nginx, saved file")] = wrk(
-                f"http://127.0.0.1:{NGINX_FILE_PORT}{path}", args.duration
+                f"http://127.0.0.1:{NGINX_FILE_PORT}{path}", args.duration, web
             )
 
     print(f"\nmake bench-web: wrk -t2 -c16 -d{args.duration}s --latency, {os.cpu_count()} cores, "
@@ -286,12 +309,13 @@ def main():
         print(f"\n{name}: {raw / 1024:.1f} KiB HTML ({packed / 1024:.1f} KiB gzip); SQL queries: "
               f"{cold} right after a change, {warm} once its fragments are cached")  # fmt: skip
         base = results[(name, "nginx, saved file")]
-        print(f"  {'setup':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs nginx file':>15}")
+        print(f"  {'setup':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'CPU ms/req':>12}"
+              f"{'vs nginx file':>15}")  # fmt: skip
         for setup in ("uncached", "page cache", "nginx micro-cache", "nginx, saved file"):
             r = results[(name, setup)]
             flag = f"  ({r['errors']} errors)" if r["errors"] else ""
             print(f"  {setup:<22}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}"
-                  f"{r['rps'] / base['rps']:>14.1%}{flag}")  # fmt: skip
+                  f"{r['cpu_ms']:>12.3f}{r['rps'] / base['rps']:>14.1%}{flag}")  # fmt: skip
     if os.environ.get("BENCH_KEEP"):
         log(f"kept {workdir}")
     else:

@@ -113,7 +113,7 @@ MIDDLEWARE = [
     # Readers' view counts, before everything they don't need (sessions, CSRF, auth).
     "stats.middleware.BeaconMiddleware",
     # Security headers outside the page cache: cached pages get them too, with a fresh nonce.
-    "csp.middleware.CSPMiddleware",
+    "guard.middleware.CSPMiddleware",
     "guard.middleware.PermissionsPolicyMiddleware",
     # /healthz and /healthz/ready, with the security headers but before anything that could
     # fail in front of them (the page cache on a down Redis, sessions, the host check).

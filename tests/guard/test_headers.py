@@ -137,3 +137,29 @@ def test_finding_8_x_forwarded_proto_is_believed_only_behind_trusted_proxies():
     ]  # fmt: skip
     # Behind our nginx, which sets it, the request was HTTPS.
     assert production(code, TRUSTED_PROXY_COUNT="1") == ["True", "200", "-", "True"]
+
+
+def test_the_policy_built_once_is_django_csps_own_and_follows_the_settings(client, settings):
+    from csp.utils import build_policy
+
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    assert first["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}
+    }
+    changed = client.get(article.get_absolute_url())
+    assert policy(changed)["img-src"] == ["'self'"]
+    assert changed["Content-Security-Policy"] != first["Content-Security-Policy"]
+
+
+def test_a_response_that_used_a_nonce_gets_a_header_naming_that_nonce(client, settings):
+    settings.ROOT_URLCONF = "tests.guard.urls_boom"
+    client.raise_request_exception = False
+    nonces = set()
+    for _ in range(2):
+        response = client.get("/boom/")
+        nonce = BeautifulSoup(response.content, "html.parser").select_one("style")["nonce"]
+        assert f"'nonce-{nonce}'" in policy(response)["style-src"]
+        nonces.add(nonce)
+    assert len(nonces) == 2

@@ -157,13 +157,13 @@ def diff_lines(before, after):
             rows += [("same", format_html("{}", line)) for line in old[i1:i2]]
             continue
         removed, added = old[i1:i2], new[j1:j2]
-        if op == "replace" and len(removed) == len(added):
-            for a, b in zip(removed, added, strict=True):
-                minus, plus = _word_diff(a, b)
-                rows += [("removed", minus), ("added", plus)]
-            continue
-        rows += [("removed", format_html("{}", line)) for line in removed]
-        rows += [("added", format_html("{}", line)) for line in added]
+        paired = min(len(removed), len(added)) if op == "replace" else 0
+        # Lines replaced one for one show the words that changed; the rest, whole.
+        for a, b in zip(removed[:paired], added[:paired], strict=True):
+            minus, plus = _word_diff(a, b)
+            rows += [("removed", minus), ("added", plus)]
+        rows += [("removed", format_html("{}", line)) for line in removed[paired:]]
+        rows += [("added", format_html("{}", line)) for line in added[paired:]]
     return rows
 
 

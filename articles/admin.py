@@ -145,7 +145,7 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
             return "Scheduled"
         return obj.get_status_display()
 
-    @admin.display(description="publication time", ordering="published_at")
+    @admin.display(description="published", ordering="published_at")
     def published(self, obj):
         return short_time(obj.published_at)
 

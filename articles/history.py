@@ -55,6 +55,10 @@ COMPARED = {
 }  # fmt: skip
 
 
+# Compared line by line and word by word; the rest (choices, times, slugs) as before → after.
+WORDS = {"title", "body", "excerpt", "meta_description", "featured_image_alt"}
+
+
 def register():
     if not reversion.is_registered(Article):
         reversion.register(Article, fields=ARTICLE_FIELDS)
@@ -118,8 +122,8 @@ def compare(model, old, new):
         before, after = display(attname, old.field_dict), display(attname, new.field_dict)
         if before == after:
             continue
-        multiline = "\n" in before or "\n" in after or len(before) + len(after) > 160
-        changes.append(Change(name, before, after, diff_lines(before, after) if multiline else []))
+        words = attname in WORDS
+        changes.append(Change(name, before, after, diff_lines(before, after) if words else []))
     return changes
 
 

@@ -127,7 +127,8 @@ def search_preview(article):
         "description": description,
         "address": address,
         "site": settings.SITE_URL.split("://", 1)[-1],
-        "image": image_url(article) if article else "",
+        # Shown in the admin itself: the file from this site, not from SITE_URL.
+        "image": article.featured_image.url if article and article.featured_image else "",
         "image_alt": article.featured_image_alt if article else "",
         "warnings": warnings,
         "title_chars": SEARCH_TITLE_CHARS,

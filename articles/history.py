@@ -168,7 +168,36 @@ def diff_lines(before, after):
             rows += [("removed", minus), ("added", plus)]
         rows += [("removed", format_html("{}", line)) for line in removed[paired:]]
         rows += [("added", format_html("{}", line)) for line in added[paired:]]
-    return rows
+    return _with_context(rows)
+
+
+CONTEXT = 2  # unchanged lines shown around each change, as `diff -U2` would
+
+
+def _with_context(rows):
+    """Long runs of unchanged lines folded to a note, keeping CONTEXT lines beside changes."""
+    folded, run = [], []
+
+    def flush(at_end):
+        keep_head = CONTEXT if folded else 0
+        keep_tail = 0 if at_end else CONTEXT
+        if len(run) <= keep_head + keep_tail + 1:
+            folded.extend(run)
+        else:
+            folded.extend(run[:keep_head])
+            hidden = len(run) - keep_head - keep_tail
+            folded.append(("skipped", f"… {hidden} unchanged line{'s' if hidden != 1 else ''} …"))
+            folded.extend(run[len(run) - keep_tail :])
+        run.clear()
+
+    for row in rows:
+        if row[0] == "same":
+            run.append(row)
+            continue
+        flush(at_end=False)
+        folded.append(row)
+    flush(at_end=True)
+    return folded
 
 
 def _word_diff(a, b):

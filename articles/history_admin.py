@@ -19,6 +19,9 @@ from django.views.decorators.http import require_POST
 from . import history
 
 
+ADMIN_SAID = ("Changed", "Added", "No fields changed")
+
+
 class RevisionsMixin:
     """For a ModelAdmin of a model `articles.history` registers (Article, Page)."""
 
@@ -93,7 +96,10 @@ class RevisionsMixin:
         for index, version in enumerate(versions):
             older = versions[index + 1] if index + 1 < len(versions) else None
             changed = [c.label for c in history.compare(self.model, older, version)] if older else []
-            rows.append({"version": version, "older": older, "changed": changed})
+            comment = version.revision.get_comment()
+            if comment.startswith(ADMIN_SAID):
+                comment = ""  # the admin's "Changed Body." says less than `changed`
+            rows.append({"version": version, "older": older, "changed": changed, "comment": comment})
         context = {
             **self._context(request, obj, f"History of “{obj}”"),
             "rows": rows,

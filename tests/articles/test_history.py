@@ -161,3 +161,13 @@ def test_imports_and_tasks_keep_no_revisions(db):
     article.save(update_fields=["featured_image_renditions"])
     assert not Version.objects.get_for_object(article).exists()
     assert UserFactory()  # nothing else to set up: only staff saves in the admin keep revisions
+
+
+def test_long_unchanged_stretches_are_folded_around_a_change():
+    from articles.history import diff_lines
+
+    before = "\n".join(f"line {n}" for n in range(20))
+    after = before.replace("line 10", "line ten")
+    kinds = [kind for kind, _html in diff_lines(before, after)]
+    assert kinds == ["skipped", "same", "same", "removed", "added", "same", "same", "skipped"]
+    assert diff_lines(before, after)[0][1] == "… 8 unchanged lines …"

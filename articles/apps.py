@@ -32,8 +32,10 @@ class ArticlesConfig(AppConfig):
 
         from authors.models import Author
 
-        from . import changes  # noqa: F401  (changes connects its receivers)
-        from . import history
+        from . import (
+            changes,  # noqa: F401  (changes connects its receivers)
+            history,
+        )
         from .models import Article, Category, Page, SiteSettings, Tag
         from .signals import announce_change, announce_m2m_change
 

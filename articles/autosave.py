@@ -8,6 +8,7 @@ of it. Saving the article through the form deletes the user's autosave: it is th
 
 import json
 import uuid
+from contextlib import suppress
 
 from django.http import JsonResponse
 from django.utils import timezone
@@ -116,10 +117,8 @@ def forget(user, article, key=None):
     """The form was saved: its autosave is saved work now."""
     Autosave.objects.filter(user=user, article=article).delete()
     if key:
-        try:
+        with suppress(ValueError):
             Autosave.objects.filter(user=user, article=None, draft_key=uuid.UUID(key)).delete()
-        except ValueError:
-            pass
 
 
 def draft_key(request):

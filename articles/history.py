@@ -49,8 +49,9 @@ COMPARED = {
         ("published_at", "Publication time"), ("slug", "Slug"),
     ),
     Page: (
-        ("title", "Title"), ("body", "Body"), ("meta_description", "Search and sharing description"),
-        ("slug", "Slug"), ("is_published", "Published"),
+        ("title", "Title"), ("body", "Body"),
+        ("meta_description", "Search and sharing description"), ("slug", "Slug"),
+        ("is_published", "Published"),
     ),
 }  # fmt: skip
 

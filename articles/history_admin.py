@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from . import history
 
-
 ADMIN_SAID = ("Changed", "Added", "No fields changed")
 
 
@@ -54,12 +53,12 @@ class RevisionsMixin:
             path(
                 "<path:object_id>/history/compare/",
                 wrap(self.compare_view),
-                name="%s_%s_compare" % info,
+                name="{}_{}_compare".format(*info),
             ),
             path(
                 "<path:object_id>/history/<int:version_id>/restore/",
                 wrap(require_POST(self.restore_view)),
-                name="%s_%s_restore" % info,
+                name="{}_{}_restore".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -95,11 +94,15 @@ class RevisionsMixin:
         rows = []
         for index, version in enumerate(versions):
             older = versions[index + 1] if index + 1 < len(versions) else None
-            changed = [c.label for c in history.compare(self.model, older, version)] if older else []
+            changed = (
+                [c.label for c in history.compare(self.model, older, version)] if older else []
+            )
             comment = version.revision.get_comment()
             if comment.startswith(ADMIN_SAID):
                 comment = ""  # the admin's "Changed Body." says less than `changed`
-            rows.append({"version": version, "older": older, "changed": changed, "comment": comment})
+            rows.append(
+                {"version": version, "older": older, "changed": changed, "comment": comment}
+            )
         context = {
             **self._context(request, obj, f"History of “{obj}”"),
             "rows": rows,

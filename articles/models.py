@@ -2,13 +2,13 @@ import datetime
 import math
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVectorField,
 )
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
@@ -429,7 +429,9 @@ class Autosave(models.Model):
     checks would have to step around.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autosaves"
+    )
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
     )

@@ -82,9 +82,7 @@ def test_someone_elses_later_save_makes_an_autosave_stale(editor_client, editor,
 
 
 def test_a_new_article_is_autosaved_by_its_draft_key_without_creating_it(editor_client):
-    page = BeautifulSoup(
-        editor_client.get("/admin/articles/article/add/").content, "html.parser"
-    )
+    page = BeautifulSoup(editor_client.get("/admin/articles/article/add/").content, "html.parser")
     key = page.find("input", attrs={"name": "_autosave_key"})["value"]
     uuid.UUID(key)
     autosave(editor_client, article=None, key=key, fields={"title": "Half a thought"})

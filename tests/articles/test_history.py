@@ -58,7 +58,12 @@ def test_each_save_keeps_a_revision_and_the_text_before_the_first(editor_client,
 
 def test_the_diff_shows_removed_and_added_words_escaped(editor_client):
     article = ArticleFactory(body="Walk daily.\nRest <b>well</b>.")
-    edit(editor_client, article, title=article.title, body="Walk daily.\nRest <b>often</b>.\nStretch.")
+    edit(
+        editor_client,
+        article,
+        title=article.title,
+        body="Walk daily.\nRest <b>often</b>.\nStretch.",
+    )
     new, old = Version.objects.get_for_object(article)
     page = html(
         editor_client.get(
@@ -94,7 +99,11 @@ def test_restoring_a_published_article_keeps_its_address_and_mails_nobody(
         )
     assert response.status_code == 302
     article.refresh_from_db()
-    assert (article.title, article.body, article.status) == ("Neck pain", "Version one.", "published")
+    assert (article.title, article.body, article.status) == (
+        "Neck pain",
+        "Version one.",
+        "published",
+    )
     assert list(article.tags.all()) == [tag]
     assert article.get_absolute_url() == address
     public = editor_client.get(address)

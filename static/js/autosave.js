@@ -119,6 +119,10 @@
     });
     form.addEventListener("submit", function () {
       submitting = true;
+      if (timer) {
+        clearTimeout(timer); // the save itself keeps the text (and retires the autosave)
+        timer = null;
+      }
     });
     window.addEventListener("beforeunload", function (event) {
       if (unsaved()) {

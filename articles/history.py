@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
@@ -103,8 +104,6 @@ def restore(obj, version, user):
 
 
 def label(version):
-    from django.utils import timezone
-
     return timezone.localtime(version.revision.date_created).strftime("%-d %b %Y, %H:%M")
 
 
@@ -136,8 +135,6 @@ def display(attname, fields):
         names = Tag.objects.filter(pk__in=value or []).values_list("name", flat=True)
         return ", ".join(sorted(names)) or "—"
     if attname == "published_at":
-        from django.utils import timezone
-
         return timezone.localtime(value).strftime("%-d %b %Y, %H:%M") if value else "—"
     if attname == "status":
         return Article.Status(value).label if value else "—"

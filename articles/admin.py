@@ -10,9 +10,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
+from reversion import create_revision, set_comment, set_user
 from solo.admin import SingletonModelAdmin
 
-from . import publishing, signals
+from . import autosave, publishing, seo, signals
+from .history_admin import RevisionsMixin
 from .models import Article, ArticleRedirect, Category, Page, SiteSettings, Tag
 from .publishing import can_publish
 
@@ -24,8 +26,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "body", "excerpt", "published_at", "author", "category",
-            "tags", "featured_image", "featured_image_alt", "reviewed_by", "last_reviewed",
-            "comments_open",
+            "tags", "featured_image", "featured_image_alt", "meta_description", "reviewed_by",
+            "last_reviewed", "comments_open",
         ]  # fmt: skip
 
     def __init__(self, *args, request=None, **kwargs):
@@ -110,7 +112,7 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -131,6 +133,8 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ("Featured image", {"fields": ["featured_image", "featured_image_alt"]}),
         ("Medical review", {"fields": ["reviewed_by", "last_reviewed"]}),
         ("Comments", {"fields": ["comments_open"]}),
+        # Last, right above its preview of the search result and the social card.
+        ("Search and sharing", {"fields": ["meta_description"]}),
     ]
 
     @admin.display(description="status", ordering="status")
@@ -141,7 +145,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
             return "Scheduled"
         return obj.get_status_display()
 
-    @admin.display(description="publication time", ordering="published_at")
+    @admin.display(description="published", ordering="published_at")
     def published(self, obj):
         return short_time(obj.published_at)
 
@@ -198,6 +202,12 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["publish_buttons"] = publishing.buttons(obj, request.user)
+        offer = autosave.offered(request.user, obj)
+        context["autosave_offer"] = offer
+        context["autosave_offer_time"] = autosave.offer_time(offer) if offer else ""
+        # A new article's autosaves are keyed by the form (articles.autosave, Autosave).
+        context["autosave_key"] = "" if obj else autosave.draft_key(request)
+        context["search_preview"] = seo.search_preview(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -206,6 +216,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
         publishing.apply_before_save(obj, action)
         request.publishing_action = action
         super().save_model(request, obj, form, change)
+        autosave.forget(request.user, obj, request.POST.get("_autosave_key"))
 
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:
@@ -231,6 +242,16 @@ class ArticleAdmin(MarkdownxModelAdmin):
                 "<int:pk>/publish/<str:action>/",
                 self.admin_site.admin_view(self.publish_view),
                 name="articles_article_publish",
+            ),
+            path(
+                "autosave/",
+                self.admin_site.admin_view(autosave.save),
+                name="articles_article_autosave",
+            ),
+            path(
+                "autosave/discard/",
+                self.admin_site.admin_view(autosave.discard),
+                name="articles_article_autosave_discard",
             ),
             *super().get_urls(),
         ]
@@ -271,8 +292,10 @@ class ArticleAdmin(MarkdownxModelAdmin):
                 )
             return redirect(request.path)
         if request.method == "POST" and "_confirm" in request.POST:
-            with transaction.atomic():
+            with transaction.atomic(), create_revision():
+                set_user(request.user)
                 said = publishing.publish(article, name)
+                set_comment(said)
             self.message_user(request, said, messages.SUCCESS)
             return redirect(change_url)
         context = {
@@ -313,7 +336,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(MarkdownxModelAdmin):
+class PageAdmin(RevisionsMixin, MarkdownxModelAdmin):
     list_display = ["title", "slug", "is_published", "menu_order", "updated_at"]
     list_filter = ["is_published"]
     search_fields = ["title", "body"]

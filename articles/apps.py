@@ -32,10 +32,15 @@ class ArticlesConfig(AppConfig):
 
         from authors.models import Author
 
-        from . import changes  # noqa: F401  (changes connects its receivers)
+        from . import (
+            changes,  # noqa: F401  (changes connects its receivers)
+            history,
+        )
         from .models import Article, Category, Page, SiteSettings, Tag
         from .signals import announce_change, announce_m2m_change
 
+        # Revisions of every staff save of an article or page (django-reversion).
+        history.register()
         post_migrate.connect(sync_site_domain, sender=self)
         post_migrate.connect(ensure_staff_groups, sender=self)
 

@@ -2,6 +2,7 @@ import datetime
 import math
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -203,6 +204,13 @@ class Article(models.Model):
         "from the start of the body.",
     )
     summary = models.TextField(editable=False, default="")
+    meta_description = models.CharField(
+        "search and sharing description",
+        max_length=300,
+        blank=True,
+        help_text="What search results and shared links show under the title (about 155 "
+        "characters); left empty, the excerpt is used.",
+    )
     word_count = models.PositiveIntegerField(editable=False, default=0)
     featured_image = SafeImageField(
         upload_to="articles/%Y/%m/",
@@ -328,6 +336,11 @@ class Article(models.Model):
         return max(self.updated_at, self.published_at)
 
     @property
+    def description(self):
+        """What search engines and social cards show: the meta description, else the summary."""
+        return self.meta_description.strip() or self.summary
+
+    @property
     def local_date(self):
         return timezone.localtime(self.published_at).date() if self.published_at else None
 
@@ -373,6 +386,13 @@ class Page(models.Model):
     )  # fmt: skip
     body = MarkdownxField()
     body_html = models.TextField(editable=False, default="")
+    meta_description = models.CharField(
+        "search and sharing description",
+        max_length=300,
+        blank=True,
+        help_text="What search results and shared links show under the title (about 155 "
+        "characters); left empty, the blog's tagline is used.",
+    )
     is_published = models.BooleanField(default=True)
     menu_order = models.PositiveSmallIntegerField(
         default=0, help_text="Pages appear in the header menu in this order."
@@ -396,6 +416,50 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:page", kwargs={"slug": self.slug})
+
+
+class Autosave(models.Model):
+    """Text a staff member was typing in the article form, kept every few seconds while they
+    type (static/js/autosave.js) so that nothing is lost to a closed tab or a crash.
+
+    A row of its own, never the article: autosaving changes nothing readers see, publishes
+    nothing, mails nobody and leaves the page cache alone. One row per article and user; for
+    an article not saved yet ("Add article"), per user and a key the form makes up (`draft_key`),
+    so an unfinished new article creates no draft row that lists, dashboards and the address
+    checks would have to step around.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    draft_key = models.UUIDField(null=True, blank=True)
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(article__isnull=False),
+                name="one_autosave_per_article_and_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "draft_key"],
+                condition=Q(article__isnull=True),
+                name="one_autosave_per_new_article_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | Q(draft_key__isnull=False),
+                name="autosave_has_article_or_draft_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-saved_at"])]
+
+    def __str__(self):
+        return f"Autosave by {self.user} at {self.saved_at:%Y-%m-%d %H:%M}"
 
 
 class SiteSettingsManager(models.Manager):

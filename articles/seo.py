@@ -65,7 +65,7 @@ def article_structured_data(article, tags=(), publisher=""):
     posting = {
         "@type": "BlogPosting",
         "headline": article.title,
-        "description": article.summary,
+        "description": article.description,
         "url": url,
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.last_modified),
@@ -103,3 +103,52 @@ def article_structured_data(article, tags=(), publisher=""):
         page["lastReviewed"] = article.last_reviewed.isoformat()
     page["mainEntity"] = posting
     return page
+
+
+# What search engines show of a page, roughly: longer titles and descriptions are cut.
+SEARCH_TITLE_CHARS = 60
+SEARCH_DESCRIPTION_CHARS = 155
+
+
+def search_preview(article):
+    """What the article form's preview of a search result and a social card starts from (the
+    saved article; static/js/seo-preview.js redraws it as staff type), and what to warn about."""
+    title = article.title if article else ""
+    description = article.description if article else ""
+    address = absolute_url(article.get_absolute_url()) if article and article.pk else ""
+    warnings = preview_warnings(
+        title,
+        description=article.meta_description.strip() or article.excerpt.strip() if article else "",
+        has_image=bool(article and article.featured_image),
+        image_alt=article.featured_image_alt if article else "",
+    )
+    return {
+        "title": title,
+        "description": description,
+        "address": address,
+        "site": settings.SITE_URL.split("://", 1)[-1],
+        # Shown in the admin itself: the file from this site, not from SITE_URL.
+        "image": article.featured_image.url if article and article.featured_image else "",
+        "image_alt": article.featured_image_alt if article else "",
+        "warnings": warnings,
+        "title_chars": SEARCH_TITLE_CHARS,
+        "description_chars": SEARCH_DESCRIPTION_CHARS,
+    }
+
+
+def preview_warnings(title, description, has_image, image_alt):
+    """The same three warnings the script gives while staff type (keep them in step)."""
+    warnings = []
+    if len(title) > SEARCH_TITLE_CHARS:
+        warnings.append(
+            f"The title has {len(title)} characters: search results show about "
+            f"{SEARCH_TITLE_CHARS}, so its end will be cut."
+        )
+    if not description:
+        warnings.append(
+            "No description: write one (or an excerpt), or search engines and shared links "
+            "show the start of the text."
+        )
+    if has_image and not image_alt.strip():
+        warnings.append("The featured image has no description for readers who cannot see it.")
+    return warnings

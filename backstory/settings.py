@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "solo",
+    # Revisions of articles and pages (articles/history.py).
+    "reversion",
     "django_tasks",
     # Before django_tasks_db (and django_rq, with TASKS_BACKEND=rq): their worker commands are
     # extended (a sweep when they start).

@@ -178,3 +178,20 @@ def test_previews_and_missing_pages_claim_no_canonical_address(editor_client):
     assert meta(html, "robots") == ["noindex, nofollow"]
     missing = editor_client.get("/no-such-page/").content.decode().split("</head>")[0]
     assert 'rel="canonical"' not in missing
+
+
+def test_a_meta_description_replaces_the_excerpt_in_search_and_sharing(client):
+    article = ArticleFactory(excerpt="The excerpt.", meta_description="What searchers read.")
+    html = head(client, article.get_absolute_url())
+    assert meta(html, "description") == ["What searchers read."]
+    assert meta(html, "og:description") == ["What searchers read."]
+    assert json_ld(html)["description"] == "What searchers read."
+    plain = ArticleFactory(excerpt="The excerpt.")
+    assert meta(head(client, plain.get_absolute_url()), "og:description") == ["The excerpt."]
+
+
+def test_a_page_can_have_its_own_description(client):
+    page = PageFactory(meta_description="Who we are.")
+    html = head(client, page.get_absolute_url())
+    assert meta(html, "description") == ["Who we are."]
+    assert meta(html, "og:description") == ["Who we are."]

@@ -18,7 +18,7 @@ from markdownx.models import MarkdownxField
 from solo.models import SingletonModel
 
 from images.fields import SafeImageField
-from markup.render import excerpt_from_html, html_to_text, markdown_to_html
+from markup.render import excerpt_from_html, html_to_text, markdown_to_html, validate_markdown
 
 from . import search
 
@@ -195,7 +195,10 @@ class Article(models.Model):
         Category, on_delete=models.PROTECT, related_name="articles", default=default_category_id
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    body = MarkdownxField(help_text="Markdown. Drag an image into the editor to upload it.")
+    body = MarkdownxField(
+        help_text="Markdown. Drag an image into the editor to upload it.",
+        validators=[validate_markdown],
+    )
     body_html = models.TextField(editable=False, default="")
     excerpt = models.TextField(
         blank=True,
@@ -371,7 +374,7 @@ class Page(models.Model):
         max_length=100, unique=True, validators=[validate_slug_not_reserved],
         help_text="The page answers at /<slug>/.",
     )  # fmt: skip
-    body = MarkdownxField()
+    body = MarkdownxField(validators=[validate_markdown])
     body_html = models.TextField(editable=False, default="")
     is_published = models.BooleanField(default=True)
     menu_order = models.PositiveSmallIntegerField(
@@ -427,6 +430,7 @@ class SiteSettings(SingletonModel):
         "sidebar links",
         blank=True,
         help_text="Markdown, e.g. a list of links: - [Our practice](https://example.org/)",
+        validators=[validate_markdown],
     )
     links_html = models.TextField(editable=False, default="")
 

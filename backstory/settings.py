@@ -327,8 +327,12 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_SERVER_CALL_LATENCY = 800
-# Python-Markdown is slow on some deeply nested inputs: the preview refuses larger sources.
-MARKDOWN_PREVIEW_MAX_CHARS = 100_000
+# The longest Markdown text staff may save (articles, pages, bios, sidebar links) or preview.
+MARKDOWN_MAX_CHARS = int(env("MARKDOWN_MAX_CHARS", "100000"))
+MARKDOWN_PREVIEW_MAX_CHARS = MARKDOWN_MAX_CHARS
+# A hard bound on one render's wall time (markup.bounds.time_limit; 0 turns it off). Shapes
+# known to be slow are refused before rendering; this catches anything else.
+MARKDOWN_RENDER_SECONDS = float(env("MARKDOWN_RENDER_SECONDS", "10"))
 
 # A clinical article (one with a medical reviewer) is due for review this long after its last.
 MEDICAL_REVIEW_INTERVAL_MONTHS = int(env("MEDICAL_REVIEW_INTERVAL_MONTHS", "12"))

@@ -9,7 +9,9 @@ on this project's machine, issue 11 finding 4):
   so `"<a "*3000` takes 5 s;
 - nested containers: every `- ` or `> ` at the start of a line opens a list or quote inside the
   last, parsed by recursion: `"- "*5000 + "x"` raises RecursionError;
-- abbreviations: each `*[ABBR]: …` definition becomes its own pattern run over all the text.
+- abbreviations: each `*[ABBR]: …` definition becomes its own pattern run over all the text;
+- fenced code blocks: each one found restarts the search from the top, so `"~~~\n"*20000`
+  takes over 10 s (found by tests/test_input.py's fuzz test).
 
 `check_shape` measures those in one linear pass and refuses the text before rendering, with a
 message staff can act on. Real writing stays far below the limits (a list nested 32 deep is not
@@ -25,6 +27,7 @@ from contextlib import contextmanager
 
 MAX_NESTING = 32
 MAX_ABBREVIATIONS = 100
+MAX_CODE_BLOCKS = 200
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # One container opener at the start of what is left of a line: a quote, or a list marker.
@@ -70,6 +73,7 @@ def check_shape(source):
         )
     prose = []
     fence = None
+    fences = 0
     for line in source.splitlines():
         match = _FENCE.match(line)
         if fence:
@@ -79,6 +83,12 @@ def check_shape(source):
             continue
         if match:
             fence = match.group(1)
+            fences += 1
+            if fences > MAX_CODE_BLOCKS:
+                raise RenderRefused(
+                    f"This text has more than {MAX_CODE_BLOCKS} code blocks (``` or ~~~ fences), "
+                    "which is too many to render."
+                )
             continue
         _check_line(line)
         prose.append(line)

@@ -27,6 +27,7 @@ PATHOLOGICAL = {
     "unclosed tags": "<a " * 3000,
     "unclosed autolinks": "<http://" * 5000,
     "abbreviations": "".join(f"*[A{i}]: x\n" for i in range(2000)) + "A1",
+    "code fences": "~~~\n" * 20000,
 }
 
 

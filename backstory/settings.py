@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "studio",
     "stats",
     "signin",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,14 @@ CONTENT_VERSION_FILE = Path(env("CONTENT_VERSION_FILE", str(BASE_DIR / ".content
 # django-solo's cache of SiteSettings stays off: the row is cached in the page chrome, per content
 # version, which every process retires at once; solo's copy would outlive a save made elsewhere.
 SOLO_CACHE = None
+
+# Privacy (privacy/; README "Privacy"): comments and follows never confirmed are deleted after
+# this many days, by a periodic task every PRIVACY_PURGE_SECONDS; "download my data" links work
+# for PRIVACY_DOWNLOAD_DAYS, and the request form takes PRIVACY_REQUEST_RATE_LIMIT an hour per IP.
+PRIVACY_UNCONFIRMED_DAYS = int(env("PRIVACY_UNCONFIRMED_DAYS", "30"))
+PRIVACY_PURGE_SECONDS = int(env("PRIVACY_PURGE_SECONDS", "3600"))
+PRIVACY_DOWNLOAD_DAYS = int(env("PRIVACY_DOWNLOAD_DAYS", "3"))
+PRIVACY_REQUEST_RATE_LIMIT = int(env("PRIVACY_REQUEST_RATE_LIMIT", "10"))
 
 # Following by email (subscriptions/; README "Following by email").
 # The key of the suppression list's fingerprints. Set it once and never change it: under a new

@@ -10,6 +10,7 @@ def started():
     """Both worker commands (db_worker, rqworker) call this before their loops begin."""
     periodic.ensure(heartbeat, settings.WORKER_HEARTBEAT_SECONDS)
     periodic.mark_run(heartbeat)
+    periodic.ensure_registered()
 
 
 def last_seen():

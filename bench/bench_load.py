@@ -273,7 +273,7 @@ def main():
     processes = [gunicorn.pid, worker.pid]
     try:
         web.wait_for(f"http://127.0.0.1:{APP_PORT}/healthz")
-        with web.Nginx(workdir, "load", web.shipped_nginx_block(workdir)) as nginx:
+        with web.Nginx(workdir, "cache", web.shipped_nginx_block(workdir)) as nginx:
             processes.append(nginx.process.pid)
             web.wait_for(f"{base}/healthz")
             subprocess.run(["wrk", "-t1", "-c4", "-d3s", base + post_path], capture_output=True)

@@ -70,6 +70,14 @@ def test_finding_6_a_null_character_in_an_admin_form_gets_a_message(editor_clien
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["username", "password", "otp_token"])
+def test_finding_6_a_null_character_in_the_staff_sign_in_form_is_no_error(client, field):
+    data = {"username": "editor", "password": "secret", "otp_token": "", field: "x\x00y"}
+    response = client.post("/admin/login/", data)
+    assert response.status_code == 200
+    assert "/admin/login/" in response.content.decode()  # the form again, nobody signed in
+
+
 @pytest.mark.parametrize(
     "path",
     [

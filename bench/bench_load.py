@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -277,6 +278,8 @@ def main():
             processes.append(nginx.process.pid)
             web.wait_for(f"{base}/healthz")
             subprocess.run(["wrk", "-t1", "-c4", "-d3s", base + post_path], capture_output=True)
+            with urllib.request.urlopen(base + post_path) as probe:
+                cache_status = probe.headers.get("X-Cache-Status", "?")
             before = memory(processes)
             quiet = phase("without approvals", base + post_path, base, args, lines_file)
             busy = phase(
@@ -294,7 +297,8 @@ def main():
           f"loads; {os.cpu_count()} cores; database {env['DATABASE_URL'].split(':')[0]}; "
           "gunicorn + db_worker behind the shipped nginx")  # fmt: skip
     fivexx = sum(r[k]["5xx"] for r in (quiet, busy) for k in ("mixed", "post"))
-    print(f"\n5xx responses: {fivexx}")
+    print(f"\npost-001 through nginx after the warm-up: X-Cache-Status {cache_status}")
+    print(f"5xx responses: {fivexx}")
     print(f"4xx responses (mixed traffic): {quiet['mixed']['4xx'] + busy['mixed']['4xx']}")
     print(f"\n  {'post-001 reads':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for label, result in (("without approvals", quiet), ("with approvals", busy)):
@@ -306,12 +310,13 @@ def main():
     for label, result in (("without approvals", quiet), ("with approvals", busy)):
         r = result["mixed"]
         print(f"  {label:<26}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}")
-    print(f"\n  {'process':<16}{'pid':>8}{'RSS start MiB':>15}{'RSS end MiB':>13}")
+    print(f"\n  {'process':<20}{'pid':>8}{'RSS start MiB':>15}{'RSS end MiB':>13}")
     for pid in sorted(set(before) | set(after)):
-        name = (before.get(pid) or after.get(pid))[0]
+        name = (before.get(pid) or after.get(pid))[0][:14]
+        name += " (master)" if pid == gunicorn.pid else ""
         start_rss = f"{before[pid][1]:.1f}" if pid in before else "-"
         end_rss = f"{after[pid][1]:.1f}" if pid in after else "(gone)"
-        print(f"  {name:<16}{pid:>8}{start_rss:>15}{end_rss:>13}")
+        print(f"  {name:<20}{pid:>8}{start_rss:>15}{end_rss:>13}")
     if os.environ.get("BENCH_KEEP"):
         log(f"kept {workdir}")
     else:

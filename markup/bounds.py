@@ -29,7 +29,9 @@ MAX_NESTING = 32
 MAX_ABBREVIATIONS = 100
 MAX_CODE_BLOCKS = 200
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Python-Markdown's fenced code (extra): a fence at the very start of a line, closed by the same
+# fence alone on its line. A block never closed is not code to it: its lines are checked too.
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
 # One container opener at the start of what is left of a line: a quote, or a list marker.
 _OPENER = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
 _INDENT = re.compile(r"[ \t]*")
@@ -72,15 +74,17 @@ def check_shape(source):
             "which is too many to render."
         )
     prose = []
-    fence = None
+    fence, fenced = None, []
     fences = 0
     for line in source.splitlines():
-        match = _FENCE.match(line)
         if fence:
             # Code is not parsed for brackets or containers: skip to the closing fence.
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
+            if line.rstrip(" ") == fence:
+                fence, fenced = None, []
+            else:
+                fenced.append(line)
             continue
+        match = _FENCE.match(line)
         if match:
             fence = match.group(1)
             fences += 1
@@ -90,8 +94,10 @@ def check_shape(source):
                     "which is too many to render."
                 )
             continue
-        _check_line(line)
         prose.append(line)
+    prose += fenced  # a fence never closed: Python-Markdown reads what follows it as text
+    for line in prose:
+        _check_line(line)
     _check_brackets("\n".join(prose))
 
 

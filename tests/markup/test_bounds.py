@@ -28,6 +28,8 @@ PATHOLOGICAL = {
     "unclosed autolinks": "<http://" * 5000,
     "abbreviations": "".join(f"*[A{i}]: x\n" for i in range(2000)) + "A1",
     "code fences": "~~~\n" * 20000,
+    "behind a fence never closed": "```\n" + "![" * 10000,
+    "behind a fence closed by another": "```\n" + "![" * 10000 + "\n````\n",
 }
 
 

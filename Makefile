@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-web install install-dev createsuperuser clean
+.PHONY: run test lint format bench bench-web bench-load install install-dev createsuperuser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,14 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(VENV)/.installed-dev
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/bench_*.py; do \
+		[ $$script = bench/bench_load.py ] && continue; \
+		echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The load check: mixed traffic and moderation against gunicorn and nginx (DURATION seconds).
+DURATION ?= 300
+bench-load: $(VENV)/.installed-dev
+	$(PY) bench/bench_load.py --duration $(DURATION)
 
 # The production setup under load (gunicorn, Django's cache, nginx); needs wrk and nginx.
 bench-web: $(VENV)/.installed-dev

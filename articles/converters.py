@@ -5,6 +5,8 @@
 the date and slug alike and hands them to `Article.objects.at_permalink()`.
 """
 
+import datetime
+
 from django.urls import register_converter
 
 
@@ -12,7 +14,12 @@ class Year:
     regex = "[0-9]{4}"
 
     def to_python(self, value):
-        return int(value)
+        # Year 0 is no date (`/0000/` was a 500), and 0001 and 9999 would leave Python's dates
+        # when a day's bounds move to UTC; a ValueError means "no such address": a 404.
+        year = int(value)
+        if not datetime.MINYEAR < year < datetime.MAXYEAR:
+            raise ValueError(f"no archive for the year {value}")
+        return year
 
     def to_url(self, value):
         return f"{int(value):04d}"

@@ -19,7 +19,7 @@ from markdownx.models import MarkdownxField
 from solo.models import SingletonModel
 
 from images.fields import SafeImageField
-from markup.render import excerpt_from_html, html_to_text, markdown_to_html
+from markup.render import excerpt_from_html, html_to_text, markdown_to_html, validate_markdown
 
 from . import search
 
@@ -28,7 +28,7 @@ RESERVED_SLUGS = frozenset(
     {
         "feed", "page", "category", "tag", "author", "subscribe", "unsubscribe", "comments",
         "admin", "healthz", "static", "media", "markdownx", "preview", "sitemap.xml",
-        "robots.txt", "search", "wp-admin", "wp-content", "wp-login.php",
+        "robots.txt", "search", "wp-admin", "wp-content", "wp-login.php", "my-data",
     }
 )  # fmt: skip
 WORDS_PER_MINUTE = 220
@@ -196,7 +196,10 @@ class Article(models.Model):
         Category, on_delete=models.PROTECT, related_name="articles", default=default_category_id
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    body = MarkdownxField(help_text="Markdown. Drag an image into the editor to upload it.")
+    body = MarkdownxField(
+        help_text="Markdown. Drag an image into the editor to upload it.",
+        validators=[validate_markdown],
+    )
     body_html = models.TextField(editable=False, default="")
     excerpt = models.TextField(
         blank=True,
@@ -384,7 +387,7 @@ class Page(models.Model):
         max_length=100, unique=True, validators=[validate_slug_not_reserved],
         help_text="The page answers at /<slug>/.",
     )  # fmt: skip
-    body = MarkdownxField()
+    body = MarkdownxField(validators=[validate_markdown])
     body_html = models.TextField(editable=False, default="")
     meta_description = models.CharField(
         "search and sharing description",
@@ -491,6 +494,7 @@ class SiteSettings(SingletonModel):
         "sidebar links",
         blank=True,
         help_text="Markdown, e.g. a list of links: - [Our practice](https://example.org/)",
+        validators=[validate_markdown],
     )
     links_html = models.TextField(editable=False, default="")
 

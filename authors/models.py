@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from images.fields import SafeImageField
-from markup.render import markdown_to_html
+from markup.render import markdown_to_html, validate_markdown
 
 
 class Author(models.Model):
@@ -15,7 +15,7 @@ class Author(models.Model):
     credentials = models.CharField(
         max_length=60, blank=True, help_text='Shown after the name, e.g. "MD" or "MD, FAAOS".'
     )
-    bio = MarkdownxField(blank=True, help_text="Markdown.")
+    bio = MarkdownxField(blank=True, help_text="Markdown.", validators=[validate_markdown])
     bio_html = models.TextField(blank=True, editable=False)
     photo = SafeImageField(
         upload_to="authors/",

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "studio",
     "stats",
     "signin",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +293,14 @@ CONTENT_VERSION_FILE = Path(env("CONTENT_VERSION_FILE", str(BASE_DIR / ".content
 # version, which every process retires at once; solo's copy would outlive a save made elsewhere.
 SOLO_CACHE = None
 
+# Privacy (privacy/; README "Privacy"): comments and follows never confirmed are deleted after
+# this many days, by a periodic task every PRIVACY_PURGE_SECONDS; "download my data" links work
+# for PRIVACY_DOWNLOAD_DAYS, and the request form takes PRIVACY_REQUEST_RATE_LIMIT an hour per IP.
+PRIVACY_UNCONFIRMED_DAYS = int(env("PRIVACY_UNCONFIRMED_DAYS", "30"))
+PRIVACY_PURGE_SECONDS = int(env("PRIVACY_PURGE_SECONDS", "3600"))
+PRIVACY_DOWNLOAD_DAYS = int(env("PRIVACY_DOWNLOAD_DAYS", "3"))
+PRIVACY_REQUEST_RATE_LIMIT = int(env("PRIVACY_REQUEST_RATE_LIMIT", "10"))
+
 # Following by email (subscriptions/; README "Following by email").
 # The key of the suppression list's fingerprints. Set it once and never change it: under a new
 # key, addresses that unsubscribed, bounced or were erased would no longer be recognised.
@@ -329,8 +338,12 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_SERVER_CALL_LATENCY = 800
-# Python-Markdown is slow on some deeply nested inputs: the preview refuses larger sources.
-MARKDOWN_PREVIEW_MAX_CHARS = 100_000
+# The longest Markdown text staff may save (articles, pages, bios, sidebar links) or preview.
+MARKDOWN_MAX_CHARS = int(env("MARKDOWN_MAX_CHARS", "100000"))
+MARKDOWN_PREVIEW_MAX_CHARS = MARKDOWN_MAX_CHARS
+# A hard bound on one render's wall time (markup.bounds.time_limit; 0 turns it off). Shapes
+# known to be slow are refused before rendering; this catches anything else.
+MARKDOWN_RENDER_SECONDS = float(env("MARKDOWN_RENDER_SECONDS", "10"))
 
 # A clinical article (one with a medical reviewer) is due for review this long after its last.
 MEDICAL_REVIEW_INTERVAL_MONTHS = int(env("MEDICAL_REVIEW_INTERVAL_MONTHS", "12"))

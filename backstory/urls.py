@@ -28,6 +28,7 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += [
     path("", include("subscriptions.urls")),
+    path("", include("privacy.urls")),
     path("", include("comments.urls")),
     # The old WordPress blog's addresses below a post or a category, before the articles' own.
     path("", include("wordpress.urls")),

@@ -76,6 +76,7 @@ def erase_address(address):
             comment.user_email = ""
             comment.user_url = ""
             comment.ip_address = None
+            comment.ip_hash = ""
             comment.comment = "This comment was erased at its writer's request."
             comment.followup = False
             comment.status = Comment.Status.REMOVED
@@ -94,16 +95,17 @@ class CommentAdmin(admin.ModelAdmin):
         "short_text", "name_shown", "article_link", "status", "submit_date", "moderation",
     ]  # fmt: skip
     list_filter = ["status", ArticleFilter, "submit_date"]
-    search_fields = ["user_name", "user_email", "comment"]
+    # A hash pasted from one comment finds the others from the same IP address.
+    search_fields = ["user_name", "user_email", "comment", "=ip_hash"]
     date_hierarchy = "submit_date"
     actions = ["approve", "unapprove", "mark_spam", "remove", "erase_writers"]
     readonly_fields = [
-        "article_link", "status", "hold_reason", "is_public", "submit_date", "ip_address",
+        "article_link", "status", "hold_reason", "is_public", "submit_date", "ip_hash",
         "level", "reminder",
     ]  # fmt: skip
     fields = [
         "reminder", "article_link", "user_name", "user_email", "user_url", "comment", "status",
-        "hold_reason", "is_public", "followup", "submit_date", "ip_address", "level",
+        "hold_reason", "is_public", "followup", "submit_date", "ip_hash", "level",
     ]  # fmt: skip
     list_select_related = ["content_type"]
 

@@ -2,6 +2,7 @@ import time
 
 from django import forms
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django_comments_xtd.forms import XtdCommentForm
 
 from articles.models import Article
@@ -25,7 +26,9 @@ class CommentForm(XtdCommentForm):
         self.fields["url"].widget = forms.URLInput(attrs={"autocomplete": "url"})
         self.fields["comment"].label = "Comment"
         self.fields["comment"].max_length = settings.COMMENTS_MAX_CHARS
-        self.fields["comment"].validators = []  # clean_comment says it in plainer words
+        # xtd's own length validator goes (clean_comment says it in plainer words); the null
+        # character one stays: PostgreSQL refuses NUL in text, which was a 500.
+        self.fields["comment"].validators = [ProhibitNullCharactersValidator()]
         self.fields["comment"].widget = forms.Textarea(
             attrs={"rows": 6, "maxlength": settings.COMMENTS_MAX_CHARS}
         )

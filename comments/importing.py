@@ -19,7 +19,7 @@ from django.db import connection
 from django_comments.models import Comment as BaseComment
 from django_comments_xtd.models import XtdComment
 
-from .models import Comment
+from .models import Comment, ip_digest
 from .threads import Node, plan_threads
 
 Status = Comment.Status
@@ -27,7 +27,7 @@ BATCH = 500
 # What an import sets (and compares on a second import), by attribute name.
 IMPORTED_FIELDS = (
     "content_type_id", "object_pk", "site_id", "user_id", "user_name", "user_email",
-    "user_url", "comment", "text_html", "submit_date", "ip_address", "status", "is_removed",
+    "user_url", "comment", "text_html", "submit_date", "ip_hash", "status", "is_removed",
     "wp_id", "wp_parent_id",
 )  # fmt: skip
 PLACE_FIELDS = ("thread_id", "parent_id", "level", "order", "nested_count", "is_public")
@@ -80,7 +80,7 @@ def import_comments(target, comments):
             user_url=data.user_url,
             comment=data.text,
             submit_date=data.submit_date,
-            ip_address=data.ip_address,
+            ip_hash=ip_digest(data.ip_address),  # never the address itself
             status=data.status,
             wp_id=data.wp_id,
             wp_parent_id=data.wp_parent_id,

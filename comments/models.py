@@ -20,6 +20,12 @@ def email_digest(address):
     return keyed_hash(address.strip().lower(), "comments.email", length=32)
 
 
+def ip_digest(address):
+    """What is kept of a commenter's IP address: a keyed hash, so staff can see that comments
+    came from one address (a spammer's run) without anyone seeing or reversing the address."""
+    return keyed_hash(address.strip().lower(), "comments.ip", length=16) if address else ""
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         """What readers see: approved, with every ancestor approved (kept in `is_public`)."""
@@ -57,6 +63,11 @@ class Comment(XtdComment):
         max_length=12, choices=Status.choices, default=Status.UNCONFIRMED, db_index=True
     )
     text_html = models.TextField(editable=False, default="")
+    # django-contrib-comments' own `ip_address` stays empty: only this hash is stored.
+    ip_hash = models.CharField(
+        "IP address (keyed hash)", max_length=16, blank=True, default="", db_index=True,
+        help_text="The same value means the same IP address; the address itself is not kept.",
+    )  # fmt: skip
     hold_reason = models.CharField(max_length=200, blank=True)
     # Single-use confirmation: only a hash of the mailed token is kept.
     confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)

@@ -17,7 +17,7 @@ from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
 from . import policy, tokens
-from .models import Comment, Like, email_digest
+from .models import Comment, Like, email_digest, ip_digest
 
 CONFIRMED_COOKIE = "bs_confirmed"
 CONFIRMED_SALT = "comments.confirmed-addresses"
@@ -114,10 +114,11 @@ def reply(request, cid):
 
 def on_comment_posted(sender, comment, request, **kwargs):
     """Save the comment xtd's view built; replaces xtd's receiver (pickled links, no expiry)."""
-    skip = {"content_object", "xtd_comment", "is_public", "is_removed"}
+    # django-contrib-comments fills in REMOTE_ADDR: only its keyed hash is kept (below).
+    skip = {"content_object", "xtd_comment", "is_public", "is_removed", "ip_address"}
     data = {k: v for k, v in comment.items() if k not in skip}
     saved = Comment(**data, status=Comment.Status.UNCONFIRMED, is_public=False)
-    saved.ip_address = client_ip(request) or None
+    saved.ip_hash = ip_digest(client_ip(request))
     saved.save()
     digests = getattr(request, "confirmed_digests", set())
     policy.accept_new_comment(saved, email_digest(saved.user_email) in digests)

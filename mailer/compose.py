@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 from articles.models import SiteSettings
 
@@ -21,13 +22,19 @@ def build(name, context, to, headers=None, from_email=None):
     context = {"site_url": settings.SITE_URL, **context}
     if "blog_name" not in context:
         context["blog_name"] = blog_name()
-    subject = " ".join(render_to_string(f"email/{name}_subject.txt", context).split())
+    subject = " ".join(render_text(f"email/{name}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject,
-        render_to_string(f"email/{name}.txt", context),
+        render_text(f"email/{name}.txt", context),
         from_email or settings.DEFAULT_FROM_EMAIL,
         [to] if isinstance(to, str) else list(to),
         headers=headers or {},
     )
     message.attach_alternative(render_to_string(f"email/{name}.html", context), "text/html")
     return message
+
+
+def render_text(template_name, context):
+    """A plain-text template without HTML escaping: a comment quoting `<b> & "x"` reads as typed,
+    not as `&lt;b&gt; &amp; &quot;x&quot;`. Only the .html part is escaped."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))

@@ -4,11 +4,18 @@ Render once on save, sanitise once: the stored HTML is what the page shows, so e
 reaches a reader passes through `markdown_to_html`.
 """
 
+import functools
 import re
 from html import unescape
 
 import markdown
 import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .bounds import RenderRefused, check_shape, time_limit, too_deep
+
+__all__ = ["RenderRefused", "markdown_to_html", "validate_markdown"]
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
@@ -59,15 +66,42 @@ def sanitise(html):
     )
 
 
+# The admin's validation renders the text and the save renders it again: the second is free.
+@functools.lru_cache(maxsize=8)
 def markdown_to_html(source):
-    """Render Markdown (raw HTML inside it included) and sanitise the result."""
-    html = markdown.markdown(
-        source or "",
-        extensions=EXTENSIONS,
-        extension_configs=EXTENSION_CONFIGS,
-        output_format="html",
-    )
+    """Render Markdown (raw HTML inside it included) and sanitise the result.
+
+    Raises RenderRefused (with a message for staff) for a text too deeply nested or too slow to
+    render (markup.bounds), never RecursionError or a worker held for half a minute.
+    """
+    source = source or ""
+    check_shape(source)
+    try:
+        with time_limit(settings.MARKDOWN_RENDER_SECONDS):
+            html = markdown.markdown(
+                source,
+                extensions=EXTENSIONS,
+                extension_configs=EXTENSION_CONFIGS,
+                output_format="html",
+            )
+    except RecursionError:
+        raise too_deep("lists, quotes or tags") from None
     return sanitise(html)
+
+
+def validate_markdown(source):
+    """A model field validator: the admin says why a text cannot be saved, and keeps it."""
+    limit = settings.MARKDOWN_MAX_CHARS
+    if len(source) > limit:
+        raise ValidationError(
+            f"This text is too long to save: at most {limit:,} characters; it has "
+            f"{len(source):,}. Split it into parts.",
+            code="too_long",
+        )
+    try:
+        markdown_to_html(source)
+    except RenderRefused as refused:
+        raise ValidationError(str(refused), code="unrenderable") from None
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -73,6 +73,21 @@ def claim(a_task, seconds):
     return True
 
 
+# Periodic tasks that apps declare in their AppConfig.ready(): each worker ensures them at start.
+_REGISTERED = {}
+
+
+def register(a_task, seconds):
+    """Declare `a_task` periodic, every `seconds` (a callable, read at each worker's start, so
+    settings changed in tests apply). The task itself calls `claim` first thing."""
+    _REGISTERED[a_task.module_path] = (a_task, seconds)
+
+
+def ensure_registered():
+    for a_task, seconds in _REGISTERED.values():
+        ensure(a_task, seconds())
+
+
 def last_run(a_task):
     return (
         Schedule.objects.filter(task_path=a_task.module_path)

@@ -8,7 +8,9 @@ from .tasks import heartbeat
 
 def started():
     """Both worker commands (db_worker, rqworker) call this before their loops begin."""
+    periodic.ensure_registered()
     periodic.ensure(heartbeat, settings.WORKER_HEARTBEAT_SECONDS)
+    # Last: "last seen" is the moment the start-up was done.
     periodic.mark_run(heartbeat)
 
 

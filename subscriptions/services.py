@@ -120,3 +120,12 @@ def cancel_owed_mail(follower):
     Delivery.objects.filter(follower=follower, status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED, updated_at=timezone.now()
     )
+
+
+def purge_unconfirmed(before):
+    """Delete followers whose opt-in, started before `before`, was never confirmed: an address
+    someone typed, perhaps not its owner's. A suppression recorded earlier stays."""
+    deleted, by_model = Follower.objects.filter(
+        status=Follower.Status.PENDING, subscribed_at__lt=before
+    ).delete()
+    return by_model.get(Follower._meta.label, 0)

@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect, Page
+from markup.render import RenderRefused, markdown_to_html
 
 from .content import plain_text, post_to_markdown
 from .media import IMAGE_SUFFIXES, uploads_path
@@ -51,12 +52,20 @@ class Posts:
                 self.report.skip(
                     "comments", integer(comment.get("wp:comment_id")), "on a skipped item"
                 )
-        elif post_type == "post":
-            self.run.progress(f"post {wp_id}: {plain_text(item.get('title', ''))[:70]}")
-            self.import_post(wp_id, item)
         else:
-            self.run.progress(f"page {wp_id}: {plain_text(item.get('title', ''))[:70]}")
-            self.import_page(wp_id, item)
+            self.run.progress(f"{post_type} {wp_id}: {plain_text(item.get('title', ''))[:70]}")
+            try:
+                if post_type == "post":
+                    self.import_post(wp_id, item)
+                else:
+                    self.import_page(wp_id, item)
+            except RenderRefused as refused:
+                # Refused by self.markdown(), before anything of the item was written.
+                self.report.skip(kind, wp_id, str(refused))
+                for comment in item["comments"]:
+                    self.report.skip(
+                        "comments", integer(comment.get("wp:comment_id")), "on a skipped item"
+                    )
 
     def title_of(self, kind, wp_id, item, length):
         title = plain_text(item.get("title", ""))
@@ -208,6 +217,9 @@ class Posts:
             self.report.note("posts", f"{wp_id}: a [gallery] whose images are not in the export")
         for name in sorted(conversion.unknown_shortcodes):
             self.report.note("posts", f"{wp_id}: shortcode [{name}] left as text")
+        # Raises RenderRefused for a body the renderer cannot take (the item is skipped); the
+        # save renders it again from the renderer's cache.
+        markdown_to_html(body)
         return body
 
     def rewrite_url(self, url, kind):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect, Category, Page, Tag
 from authors.models import Author
-from comments.models import Comment
+from comments.models import Comment, ip_digest
 from tests.wordpress.conftest import EXPORT, export_text, row_counts, write_export
 from wordpress.importer import import_wordpress
 from wordpress.models import WordPressAttachment
@@ -174,18 +174,18 @@ def test_comment_threads_statuses_and_details(imported):
     binned = comment(110)
     assert binned.status == Comment.Status.REMOVED and binned.is_removed
 
-    # Name, email, address, date (local time in TIME_ZONE) and IP kept.
+    # Name, email, address, date (local time in TIME_ZONE) kept; the IP as its keyed hash only.
     assert first.user_name == "Priya N." and first.user_email == "priya@example.org"
-    assert first.ip_address == "198.51.100.23"
+    assert first.ip_address is None and first.ip_hash == ip_digest("198.51.100.23")
     assert first.submit_date == datetime.datetime(2023, 4, 13, 13, 15, tzinfo=datetime.UTC)
     assert reply.user_url == "https://practice.example.com/"
-    assert deep.ip_address == "2001:db8::5"
+    assert deep.ip_hash == ip_digest("2001:db8::5")
     long = comment(109)
     assert len(long.user_name) <= 50 and long.user_name.startswith("Bartholomew")
     assert long.user_url == ""  # longer than the field: dropped rather than cut mid-address
     html_one = comment(107)
     assert html_one.user_name == "Jordan & Lee"
-    assert html_one.ip_address is None and html_one.user_url == ""
+    assert html_one.ip_hash == "" and html_one.user_url == ""
     assert html_one.comment == (
         "We found these exercises (https://www.spine-health.example/sciatica-exercises) very "
         "useful.\n\nAlso https://example.org/guide\nsecond line"

@@ -10,6 +10,8 @@ from html import unescape
 import markdown
 import nh3
 
+from .phones import link_phone_numbers
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
     "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
@@ -59,15 +61,20 @@ def sanitise(html):
     )
 
 
-def markdown_to_html(source):
-    """Render Markdown (raw HTML inside it included) and sanitise the result."""
+PAGE_EXTENSION_CONFIGS = {"toc": {**EXTENSION_CONFIGS["toc"], "permalink": False}}
+
+
+def markdown_to_html(source, permalinks=True):
+    """Render Markdown (raw HTML inside it included), make phone numbers tap-to-call, and
+    sanitise the result. Headings keep their ids; `permalinks` adds the "#" link beside each
+    (articles, which readers cite by section; not pages such as Contact)."""
     html = markdown.markdown(
         source or "",
         extensions=EXTENSIONS,
-        extension_configs=EXTENSION_CONFIGS,
+        extension_configs=EXTENSION_CONFIGS if permalinks else PAGE_EXTENSION_CONFIGS,
         output_format="html",
     )
-    return sanitise(html)
+    return sanitise(link_phone_numbers(html))
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -29,7 +29,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from web import Nginx
+from web import Nginx, port_free
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "bench" / "lighthouse"
@@ -98,7 +98,9 @@ print(json.dumps({"article": article.get_absolute_url(),
 
 def nginx_block(workdir, app_port, port):
     """deploy/nginx.conf with this run's ports and paths."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    # A packaged nginx.conf includes the file types in its http block; without them styles
+    # would be sent as text/html, which browsers refuse to apply.
+    text = "include /etc/nginx/mime.types;\n" + (ROOT / "deploy" / "nginx.conf").read_text()
     text = text.replace("/var/cache/nginx/backstory", f"{workdir}/nginx-front/cache")
     text = text.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
     text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
@@ -111,6 +113,7 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("LIGHTHOUSE_PORT", 9610)))
     parser.add_argument("--strict", action="store_true", help="fail when a page misses target")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--serve", action="store_true", help="set up, then serve until ^C")
     parser.add_argument(
         "--report", metavar="FILE.html", help="save Lighthouse's flow report (.html, or .json)"
     )
@@ -118,6 +121,9 @@ def main():
     if not shutil.which("node"):
         raise SystemExit("node is missing: apt-get install nodejs npm")
     install_lighthouse()
+    for port in (args.port, args.port + 1):
+        if not port_free(port):
+            raise SystemExit(f"port {port} is in use")
 
     workdir = tempfile.mkdtemp(prefix="lighthouse-")
     front = args.port + 1
@@ -157,6 +163,12 @@ def main():
         try:
             wait_for(f"http://127.0.0.1:{args.port}/healthz")
             with Nginx(workdir, "front", nginx_block(workdir, args.port, front)):
+                if args.serve:
+                    log(f"serving {base}{pages['article']} (^C stops)")
+                    stop = {signal.SIGINT, signal.SIGTERM}
+                    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+                    signal.sigwait(stop)
+                    return
                 spec = {
                     "base": base,
                     "pages": {

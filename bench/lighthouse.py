@@ -169,6 +169,11 @@ def main():
                     signal.pthread_sigmask(signal.SIG_BLOCK, stop)
                     signal.sigwait(stop)
                     return
+                # A site in use has rendered its pages before: the first render after a start
+                # (templates compiled, caches empty) is not what readers meet.
+                for path in ("/", pages["article"], pages["category"]):
+                    for _ in range(2):
+                        urllib.request.urlopen(base + path, timeout=30).read()
                 spec = {
                     "base": base,
                     "pages": {

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-web bench-load install install-dev createsuperuser clean
+.PHONY: run test lint format bench bench-web bench-load lighthouse install install-dev createsuperuser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-load: $(VENV)/.installed-dev
 # The production setup under load (gunicorn, Django's cache, nginx); needs wrk and nginx.
 bench-web: $(VENV)/.installed-dev
 	$(PY) bench/web.py
+
+# Lighthouse 12 (mobile) on home, an article with comments, a category and the comment form's
+# error page, against gunicorn with DEBUG=0 and the demo; needs node/npm and Chromium.
+lighthouse: $(VENV)/.installed
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

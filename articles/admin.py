@@ -357,3 +357,25 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingletonModelAdmin, MarkdownxModelAdmin):
     """The one row's form, straight from the admin index: nothing to add, list or delete."""
+
+    fieldsets = [
+        ("The blog", {"fields": ["name", "tagline", "featured_author", "links"]}),
+        (
+            "The practice",
+            {
+                "description": "Shown in the header (phone and call to action), the footer "
+                "(contact details, disclaimer, privacy) and to search engines.",
+                "fields": [
+                    "practice_name",
+                    ("logo", "logo_on_dark"),
+                    ("phone", "email"),
+                    "street_address",
+                    ("address_locality", "address_region", "postal_code", "address_country"),
+                    "opening_hours",
+                    ("cta_label", "cta_url"),
+                    "disclaimer",
+                    ("disclaimer_page", "privacy_page"),
+                ],
+            },
+        ),
+    ]

@@ -19,6 +19,7 @@ from markdownx.models import MarkdownxField
 from solo.models import SingletonModel
 
 from images.fields import SafeImageField
+from markup.phones import tel_url
 from markup.render import excerpt_from_html, html_to_text, markdown_to_html, validate_markdown
 
 from . import search
@@ -414,7 +415,8 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = markdown_to_html(self.body)
+        # Pages (Contact, Privacy) are not cited by section: their headings get no "#" link.
+        self.body_html = markdown_to_html(self.body, permalinks=False)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -467,8 +469,62 @@ class Autosave(models.Model):
 
 class SiteSettingsManager(models.Manager):
     def get_queryset(self):
-        # The sidebar shows the featured author's link: read with the row, in the same query.
-        return super().get_queryset().select_related("featured_author")
+        # The sidebar shows the featured author's link, the footer the disclaimer and privacy
+        # pages' links: read with the row, in the same query.
+        return (
+            super()
+            .get_queryset()
+            .select_related("featured_author", "disclaimer_page", "privacy_page")
+        )
+
+
+_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_DAY_NAMES = dict(
+    zip(
+        _DAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+_DAY_RANGE = rf"(?:{'|'.join(_DAYS)})(?:-(?:{'|'.join(_DAYS)}))?"
+_TIME = r"[0-2]\d:[0-5]\d"
+_HOURS_LINE = re.compile(
+    rf"^(?P<days>{_DAY_RANGE}(?:,{_DAY_RANGE})*) (?P<opens>{_TIME})-(?P<closes>{_TIME})$"
+)
+
+
+def validate_opening_hours(value):
+    for line in value.splitlines():
+        if line.strip() and not _HOURS_LINE.match(line.strip()):
+            raise ValidationError(
+                "Write one period a line as schema.org does, e.g. “Mo-Fr 08:00-17:00” or "
+                "“Sa 09:00-12:00”: %(line)s is not like that.",
+                params={"line": f"“{line.strip()}”"},
+            )
+
+
+def validate_site_link(value):
+    """A call to action goes to a page of this site (/contact/) or an http(s) address."""
+    if not (value.startswith("/") and not value.startswith("//")) and not re.match(
+        r"^https?://[^\s/]+", value
+    ):
+        raise ValidationError("Give a path on this site (/contact/) or an https:// address.")
+
+
+class OpeningHours:
+    """One line of the opening hours: as people read it, and as schema.org writes it."""
+
+    def __init__(self, line):
+        match = _HOURS_LINE.match(line)
+        self.schema = line
+        self.opens, self.closes = match["opens"], match["closes"]
+        self.days = ", ".join(
+            "–".join(_DAY_NAMES[day] for day in part.split("-"))
+            for part in match["days"].split(",")
+        )
+
+    def __str__(self):
+        return f"{self.days}: {self.opens}–{self.closes}"
 
 
 class SiteSettings(SingletonModel):
@@ -498,6 +554,81 @@ class SiteSettings(SingletonModel):
     )
     links_html = models.TextField(editable=False, default="")
 
+    # The practice behind the blog: its name, how to reach it, and the one thing a reader
+    # may want to do next (the call to action). Shown in the header, the footer and the home
+    # page's schema.org MedicalClinic data; every field may stay empty.
+    practice_name = models.CharField(
+        max_length=150, blank=True, help_text="Shown in the footer and given to search engines."
+    )
+    logo = SafeImageField(
+        upload_to="site/",
+        blank=True,
+        max_dimension=600,
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text="Given to search engines, and shown in the header and footer unless a logo "
+        "for dark backgrounds is set. A square or wide PNG, shown 40 px high.",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_on_dark = SafeImageField(
+        "logo for dark backgrounds",
+        upload_to="site/",
+        blank=True,
+        max_dimension=600,
+        width_field="logo_on_dark_width",
+        height_field="logo_on_dark_height",
+        help_text="Optional: a light variant for the dark header and footer.",
+    )
+    logo_on_dark_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_on_dark_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="As patients should read it, e.g. (505) 555-0142: a tap on a phone calls it.",
+    )
+    email = models.EmailField(blank=True)
+    street_address = models.CharField(max_length=200, blank=True)
+    address_locality = models.CharField("town or city", max_length=100, blank=True)
+    address_region = models.CharField("state or region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    address_country = models.CharField(
+        "country", max_length=2, blank=True, help_text="Two letters, e.g. US."
+    )
+    opening_hours = models.TextField(
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text="One period a line, e.g. “Mo-Fr 08:00-17:00”, “Sa 09:00-12:00”.",
+    )
+    cta_label = models.CharField(
+        "call to action", max_length=60, blank=True, default="Request an appointment"
+    )
+    cta_url = models.CharField(
+        "call to action link",
+        max_length=300,
+        blank=True,
+        validators=[validate_site_link],
+        help_text="Where the header's button goes: /contact/ or https://… (empty: no button).",
+    )
+    disclaimer = models.CharField(
+        "footer disclaimer",
+        max_length=300,
+        blank=True,
+        default="General information, not medical advice. In an emergency call your local "
+        "emergency number.",
+    )
+    disclaimer_page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="medical disclaimer page",
+    )
+    privacy_page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     objects = SiteSettingsManager()
 
     class Meta:
@@ -505,6 +636,43 @@ class SiteSettings(SingletonModel):
 
     def __str__(self):
         return "Site settings"
+
+    @property
+    def practice(self):
+        """The practice's name, or the blog's where none is set."""
+        return self.practice_name or self.name
+
+    @property
+    def header_logo(self):
+        """The logo the dark header and footer show."""
+        return self.logo_on_dark or self.logo
+
+    @property
+    def header_logo_size(self):
+        if self.logo_on_dark:
+            return self.logo_on_dark_width, self.logo_on_dark_height
+        return self.logo_width, self.logo_height
+
+    @property
+    def phone_url(self):
+        return tel_url(self.phone, self.address_country or None)
+
+    @property
+    def hours(self):
+        return [
+            OpeningHours(line.strip()) for line in self.opening_hours.splitlines() if line.strip()
+        ]
+
+    @property
+    def address_lines(self):
+        town = " ".join(
+            part for part in (self.address_locality, self.address_region, self.postal_code) if part
+        )
+        if self.address_locality and (self.address_region or self.postal_code):
+            town = f"{self.address_locality}, " + " ".join(
+                part for part in (self.address_region, self.postal_code) if part
+            )
+        return [line for line in (self.street_address, town) if line]
 
     def save(self, *args, **kwargs):
         self.links_html = markdown_to_html(self.links)

@@ -152,3 +152,37 @@ def preview_warnings(title, description, has_image, image_alt):
     if has_image and not image_alt.strip():
         warnings.append("The featured image has no description for readers who cannot see it.")
     return warnings
+
+
+def practice_structured_data(site):
+    """schema.org JSON-LD for the practice behind the blog (a MedicalClinic), from the site
+    settings; only the fields staff filled in."""
+    clinic = {
+        "@context": "https://schema.org",
+        "@type": "MedicalClinic",
+        "name": site.practice,
+        "url": absolute_url(reverse("articles:home")),
+    }
+    if site.logo:
+        clinic["logo"] = clinic["image"] = absolute_url(site.logo.url)
+    if site.phone_url:
+        clinic["telephone"] = site.phone_url.removeprefix("tel:")
+    if site.email:
+        clinic["email"] = site.email
+    address = {
+        key: value
+        for key, value in (
+            ("streetAddress", site.street_address),
+            ("addressLocality", site.address_locality),
+            ("addressRegion", site.address_region),
+            ("postalCode", site.postal_code),
+            ("addressCountry", site.address_country),
+        )
+        if value
+    }
+    if address:
+        clinic["address"] = {"@type": "PostalAddress", **address}
+    hours = site.hours
+    if hours:
+        clinic["openingHours"] = [period.schema for period in hours]
+    return clinic

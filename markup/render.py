@@ -17,6 +17,8 @@ from .bounds import RenderRefused, check_shape, time_limit, too_deep
 
 __all__ = ["RenderRefused", "markdown_to_html", "validate_markdown"]
 
+from .phones import link_phone_numbers
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
     "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
@@ -66,10 +68,15 @@ def sanitise(html):
     )
 
 
+PAGE_EXTENSION_CONFIGS = {"toc": {**EXTENSION_CONFIGS["toc"], "permalink": False}}
+
+
 # The admin's validation renders the text and the save renders it again: the second is free.
 @functools.lru_cache(maxsize=8)
-def markdown_to_html(source):
-    """Render Markdown (raw HTML inside it included) and sanitise the result.
+def markdown_to_html(source, permalinks=True):
+    """Render Markdown (raw HTML inside it included), make phone numbers tap-to-call, and
+    sanitise the result. Headings keep their ids; `permalinks` adds the "#" link beside each
+    (articles, which readers cite by section; not pages such as Contact).
 
     Raises RenderRefused (with a message for staff) for a text too deeply nested or too slow to
     render (markup.bounds), never RecursionError or a worker held for half a minute.
@@ -81,12 +88,12 @@ def markdown_to_html(source):
             html = markdown.markdown(
                 source,
                 extensions=EXTENSIONS,
-                extension_configs=EXTENSION_CONFIGS,
+                extension_configs=EXTENSION_CONFIGS if permalinks else PAGE_EXTENSION_CONFIGS,
                 output_format="html",
             )
     except RecursionError:
         raise too_deep("lists, quotes or tags") from None
-    return sanitise(html)
+    return sanitise(link_phone_numbers(html))
 
 
 def validate_markdown(source):

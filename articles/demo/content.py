@@ -47,4 +47,20 @@ SITE_SETTINGS = {
         "- [Medical disclaimer](/medical-disclaimer/)\n"
         f"- [{PRACTICE}](https://example.org/)\n"
     ),
+    # The practice's identity: fictional, like everything in the demo. 555-01xx numbers are
+    # set aside for fiction in North America, and the address is an example one.
+    "practice_name": PRACTICE,
+    "phone": "(505) 555-0142",
+    "email": "appointments@example.org",
+    "street_address": "123 Example Street, Suite 200",
+    "address_locality": "Anytown",
+    "address_region": "ST",
+    "postal_code": "00000",
+    "address_country": "US",
+    "opening_hours": "Mo-Fr 08:00-17:00\nSa 09:00-12:00",
+    "cta_url": "/contact/",
+    "disclaimer_page": "medical-disclaimer",
+    "privacy_page": "privacy",
 }
+# The logo files in images/ (drawn by make_images.py), attached where none is set.
+SITE_LOGOS = {"logo": "logo.png", "logo_on_dark": "logo-on-dark.png"}

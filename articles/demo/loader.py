@@ -80,9 +80,11 @@ def load_demo(report=None):
             }
             for path in markdown_files("articles"):
                 load_article(path, note, stored, authors=authors, categories=categories, tags=tags)
+            pages = {}
             for path in markdown_files("pages"):
-                load_page(path, note)
-            counts["settings"] = fill_site_settings(authors)
+                page = load_page(path, note)
+                pages[page.slug] = page
+            counts["settings"] = fill_site_settings(authors, pages, stored)
     except BaseException:
         for field_file in stored:
             field_file.delete(save=False)
@@ -218,12 +220,18 @@ def load_page(path, note):
     return page
 
 
-def fill_site_settings(authors):
+def fill_site_settings(authors, pages, stored):
     """Fill in the demo's site settings where staff haven't changed them; return the fields set."""
     settings = SiteSettings.load()
     wanted = {**content.SITE_SETTINGS}
     wanted["featured_author"] = authors.get(wanted["featured_author"])
+    for name in ("disclaimer_page", "privacy_page"):
+        wanted[name] = pages.get(wanted[name])
     changed = []
+    for name, filename in content.SITE_LOGOS.items():
+        if not getattr(settings, name):
+            attach_image(getattr(settings, name), filename, stored)
+            changed.append(name)
     for name, value in wanted.items():
         field = SiteSettings._meta.get_field(name)
         current = getattr(settings, field.attname)

@@ -230,8 +230,37 @@ def portrait(initials, colour):
     return image.resize((400, 400), Image.Resampling.LANCZOS)
 
 
+def logo(mark, ground):
+    """The demo practice's mark: three vertebrae in a circle, `mark` on `ground` (RGBA)."""
+    size = 192 * SCALE
+    image = Image.new("RGBA", (size, size), (*mark[:3], 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([0, 0, size - 1, size - 1], fill=ground)
+    for index in range(3):
+        top = (44 + index * 38) * SCALE
+        inset = (58 - index * 6) * SCALE
+        draw.rounded_rectangle(
+            [inset, top, size - inset, top + 28 * SCALE], radius=10 * SCALE, fill=mark
+        )
+    return image.resize((192, 192), Image.Resampling.LANCZOS)
+
+
+def logos():
+    """The logo for light backgrounds (192 px: search engines want at least 112), the one for the
+    dark header, and the site's favicon."""
+    teal, white = (10, 92, 114, 255), (255, 255, 255, 255)
+    light, dark = logo(white, teal), logo(teal, white)
+    light.save(HERE / "logo.png", optimize=True)
+    # The header shows it 36-48 px high: 96 px covers a phone's 2x screen, and no more is sent.
+    dark.resize((96, 96), Image.Resampling.LANCZOS).save(HERE / "logo-on-dark.png", optimize=True)
+    static = HERE.parents[2] / "static" / "root"
+    static.mkdir(parents=True, exist_ok=True)
+    light.save(static / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
+
+
 def main():
     HERE.mkdir(exist_ok=True)
+    logos()
     pictures = {slug: featured_image(*spec) for slug, spec in ILLUSTRATIONS.items()}
     pictures |= {f"author-{slug}": portrait(*spec) for slug, spec in PORTRAITS.items()}
     for stem, image in pictures.items():

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_wordpressattachment_moves_to_wordpress'),
+        ('articles', '0008_autosave'),
     ]
 
     operations = [

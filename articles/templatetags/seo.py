@@ -31,3 +31,8 @@ def json_ld(data):
 @register.simple_tag
 def article_structured_data(article, tags=(), publisher=""):
     return json_ld(seo.article_structured_data(article, tags=tags, publisher=publisher))
+
+
+@register.simple_tag
+def practice_structured_data(site):
+    return json_ld(seo.practice_structured_data(site))

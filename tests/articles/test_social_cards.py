@@ -168,7 +168,8 @@ def test_other_pages_have_a_canonical_link_and_basic_open_graph(client):
         assert meta(html, "og:title") == [title], url
         assert meta(html, "og:url") == [settings.SITE_URL + url], url
         assert meta(html, "og:site_name") == ["The Back Story"], url
-        assert "application/ld+json" not in html
+        # Only the home page describes the practice (MedicalClinic); no listing is an article.
+        assert ("application/ld+json" in html) == (url == "/"), url
 
 
 def test_previews_and_missing_pages_claim_no_canonical_address(editor_client):

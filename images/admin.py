@@ -29,7 +29,7 @@ class MediaImageForm(forms.ModelForm):
 class MediaImageAdmin(admin.ModelAdmin):
     form = MediaImageForm
     list_display = ["thumbnail", "described", "caption", "size", "uploaded_by", "uploaded_at"]
-    list_display_links = ["thumbnail", "described"]
+    list_display_links = ["described"]
     search_fields = ["description", "caption", "file"]
     list_filter = ["uploaded_at"]
     list_select_related = ["uploaded_by"]

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class ImagesConfig(AppConfig):
     name = "images"
-    verbose_name = "Media"
+    verbose_name = "Media library"
     # What the staff groups may do with the media library (articles.groups): both groups upload
     # and describe images; only Editors delete them.
     staff_permissions = {

@@ -60,7 +60,6 @@ class MediaImage(models.Model):
         get_latest_by = "uploaded_at"
         indexes = [models.Index(fields=["-uploaded_at"])]
         verbose_name = "image"
-        verbose_name_plural = "media library"
 
     def __str__(self):
         return self.description or f"Image {self.pk} (not described yet)"

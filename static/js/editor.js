@@ -142,6 +142,29 @@
     return trimmed.slice(trimmed.lastIndexOf("\n") + 1);
   }
 
+  // Enter in a list item starts the next item; in an empty item, it ends the list.
+  function continueList(textarea) {
+    var start = textarea.selectionStart;
+    if (start !== textarea.selectionEnd) {
+      return false;
+    }
+    var value = textarea.value;
+    var lineStart = value.lastIndexOf("\n", start - 1) + 1;
+    var line = value.slice(lineStart, start);
+    var match = line.match(/^(\s*)([-*+]|(\d+)[.)]) (.*)$/);
+    if (!match) {
+      return false;
+    }
+    if (!match[4].trim()) {
+      replaceRange(textarea, lineStart, start, "", lineStart, lineStart);
+      return true;
+    }
+    var mark = match[3] ? parseInt(match[3], 10) + 1 + match[2].slice(-1) : match[2];
+    var text = "\n" + match[1] + mark + " ";
+    replaceRange(textarea, start, start, text, start + text.length, start + text.length);
+    return true;
+  }
+
   // An image goes on a line of its own, with a blank line before and after it, where the
   // caret was when the image was asked for (a closing dialog may move the caret to the start).
   function insertBlock(textarea, block, at) {
@@ -478,6 +501,11 @@
     });
 
     textarea.addEventListener("keydown", function (event) {
+      var plain = !(event.ctrlKey || event.metaKey || event.altKey || event.shiftKey);
+      if (event.key === "Enter" && plain && !event.isComposing && continueList(textarea)) {
+        event.preventDefault();
+        return;
+      }
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) {
         return;
       }

@@ -94,7 +94,10 @@ def test_writing_with_the_toolbar_uploads_and_the_library(
     page.keyboard.type("Cat and cow")
     toolbar.get_by_role("button", name="Numbered list").click()
     assert body.input_value().endswith("**gently**\n\n1. Cat and cow")
-    page.get_by_text("7 words · 1 min read").wait_for()
+    body.press("Enter")  # the list goes on
+    page.keyboard.type("Child's pose")
+    assert body.input_value().endswith("\n\n1. Cat and cow\n2. Child's pose")
+    page.get_by_text("9 words · 1 min read").wait_for()
 
     # Upload with the button: asked for a description, inserted on a line of its own.
     upload_and_describe(page, jpeg(800, 600), "stretch.jpg", "A woman doing the cat stretch")
@@ -102,7 +105,11 @@ def test_writing_with_the_toolbar_uploads_and_the_library(
     assert image.uploaded_by == user
     inserted = f"![A woman doing the cat stretch]({image.file.url})"
     text = body.input_value()
-    assert text == "**Stretch every morning**\n\n**gently**\n\n1. Cat and cow\n\n" + inserted + "\n"
+    assert text == (
+        "**Stretch every morning**\n\n**gently**\n\n1. Cat and cow\n2. Child's pose\n\n"
+        + inserted
+        + "\n"
+    )
     page.locator(".markdownx-preview img[alt='A woman doing the cat stretch']").wait_for()
 
     # Failures say why, next to the editor, and leave the text alone.

@@ -15,6 +15,7 @@ from reversion import create_revision, set_comment, set_user
 from solo.admin import SingletonModelAdmin
 
 from images.forms import LibraryImageField, use_library_image
+from images.models import MediaImage
 from images.widgets import MarkdownEditorWidget
 
 from . import autosave, publishing, seo, signals
@@ -240,6 +241,11 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
         request.publishing_action = action
         super().save_model(request, obj, form, change)
         autosave.forget(request.user, obj, request.POST.get("_autosave_key"))
+        if form.files.get(form.add_prefix("featured_image")) and obj.featured_image:
+            # Every uploaded image joins the media library, to be chosen again later.
+            MediaImage.objects.add_stored(
+                obj.featured_image.name, obj.featured_image_alt, uploaded_by=request.user
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:

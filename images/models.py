@@ -9,6 +9,14 @@ from .renditions import rendition_name
 
 
 class MediaImageQuerySet(models.QuerySet):
+    def add_stored(self, name, description="", uploaded_by=None):
+        """A library row for an image another field has just stored (a featured image uploaded
+        on the article form): the file is shared, not copied. Its renditions are made again
+        for the library, at the same names, which is harmless."""
+        if not name or self.filter(file=name).exists():
+            return None
+        return self.create(file=name, description=description[:250], uploaded_by=uploaded_by)
+
     def described(self):
         """Images that may go into an article: a description is required first."""
         return self.exclude(description="")

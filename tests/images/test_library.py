@@ -156,3 +156,29 @@ def test_a_library_image_becomes_another_articles_featured_image_without_a_new_u
     # The article's own renditions, made by the usual pipeline from the library's file.
     assert article.featured_image_renditions == [480, 960]
     assert MediaImage.objects.count() == 1
+
+
+def test_a_featured_image_uploaded_on_the_article_form_joins_the_library(
+    editor_client, editor, django_capture_on_commit_callbacks
+):
+    author = AuthorFactory()
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, author=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/admin/articles/article/{article.pk}/change/",
+            {
+                "title": article.title, "slug": article.slug, "body": article.body,
+                "author": author.pk, "category": article.category.pk,
+                "featured_image": SimpleUploadedFile("hero.jpg", photo(900, 600)),
+                "featured_image_alt": "A surgeon at a whiteboard", "comments_open": "on",
+                "_save": "Save draft",
+            },
+        )  # fmt: skip
+    assert response.status_code == 302
+    article.refresh_from_db()
+    image = MediaImage.objects.get()
+    assert image.file.name == article.featured_image.name
+    assert (image.description, image.uploaded_by, image.width, image.height) == (
+        "A surgeon at a whiteboard", editor, 900, 600,
+    )  # fmt: skip
+    assert image.file_renditions == [480]

@@ -188,7 +188,19 @@ def test_the_editor_and_the_media_library_pass_axe(staff_page, live_server, axe)
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.get_by_role("toolbar", name="Formatting and images").wait_for()
     no_serious_violations(page, axe, "add article")
-    upload_and_describe(page, jpeg(640, 480), "spine.jpg", "A model of the lumbar spine")
+    page.get_by_label("Upload image").set_input_files(
+        a_file("spine.jpg", "image/jpeg", jpeg(640, 480))
+    )
+    dialog = page.get_by_role("dialog", name="Describe this image")
+    dialog.get_by_role("button", name="Insert image").click()  # no description yet
+    dialog.get_by_text("Describe the image first").wait_for()
+    no_serious_violations(page, axe, "the description dialog, asking again")
+    dialog.get_by_label("Description (required)").fill("A model of the lumbar spine")
+    dialog.get_by_label("Description (required)").press("Enter")
+    dialog.wait_for(state="hidden")
+    assert (
+        "![A model of the lumbar spine](/media/uploads/" in page.locator("#id_body").input_value()
+    )
     page.get_by_label("Upload image").set_input_files(
         a_file("scan.pdf", "application/pdf", b"%PDF-1.4")
     )

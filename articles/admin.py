@@ -10,17 +10,31 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
+from markdownx.models import MarkdownxField
 from reversion import create_revision, set_comment, set_user
 from solo.admin import SingletonModelAdmin
 
+from images.forms import LibraryImageField, use_library_image
+from images.models import MediaImage
+from images.widgets import MarkdownEditorWidget
+
 from . import autosave, publishing, seo, signals
 from .history_admin import RevisionsMixin
-from .models import Article, ArticleRedirect, Category, Page, SiteSettings, Tag
+from .models import WORDS_PER_MINUTE, Article, ArticleRedirect, Category, Page, SiteSettings, Tag
 from .publishing import can_publish
+
+# The editor (toolbar, uploads, media library, word count) for articles' and pages' bodies; its
+# reading time uses the public one's rate.
+EDITOR = {MarkdownxField: {"widget": MarkdownEditorWidget(words_per_minute=WORDS_PER_MINUTE)}}
 
 
 class ArticleAdminForm(forms.ModelForm):
     """The article form without a status field: its buttons say what happens (publishing)."""
+
+    featured_from_library = LibraryImageField(
+        label="Or choose from the library",
+        help_text="An image uploaded before: it is used as it is, nothing is uploaded again.",
+    )
 
     class Meta:
         model = Article
@@ -33,6 +47,11 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if "body" in self.fields:
+            self.fields["body"].help_text = (
+                "Markdown. Add images with Upload image or Choose from library, or drag or "
+                "paste them into the text."
+            )
         published_at = self.fields.get("published_at")
         if published_at is not None and hasattr(published_at.widget, "widgets"):
             # The admin's split widget shows "Date:" and "Time:" as text, not as labels.
@@ -52,6 +71,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        use_library_image(self, "featured_from_library", "featured_image", "featured_image_alt")
         if self.request is None:
             return cleaned
         article = self.instance if self.instance.pk else None
@@ -114,6 +134,7 @@ class MineFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     form = ArticleAdminForm
+    formfield_overrides = EDITOR
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "title", "status_label", "author", "category", "published", "updated", "view_link",
@@ -130,7 +151,10 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
         (None, {"fields": ["title", "slug", "body", "excerpt"]}),
         ("Publishing", {"fields": ["status_label", "published_at", "preview_link", "updated_at"]}),
         ("Filing", {"fields": ["author", "category", "tags"]}),
-        ("Featured image", {"fields": ["featured_image", "featured_image_alt"]}),
+        (
+            "Featured image",
+            {"fields": ["featured_image", "featured_from_library", "featured_image_alt"]},
+        ),
         ("Medical review", {"fields": ["reviewed_by", "last_reviewed"]}),
         ("Comments", {"fields": ["comments_open"]}),
         # Last, right above its preview of the search result and the social card.
@@ -217,6 +241,11 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
         request.publishing_action = action
         super().save_model(request, obj, form, change)
         autosave.forget(request.user, obj, request.POST.get("_autosave_key"))
+        if form.files.get(form.add_prefix("featured_image")) and obj.featured_image:
+            # Every uploaded image joins the media library, to be chosen again later.
+            MediaImage.objects.add_stored(
+                obj.featured_image.name, obj.featured_image_alt, uploaded_by=request.user
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:
@@ -337,6 +366,7 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(RevisionsMixin, MarkdownxModelAdmin):
+    formfield_overrides = EDITOR
     list_display = ["title", "slug", "is_published", "menu_order", "updated_at"]
     list_filter = ["is_published"]
     search_fields = ["title", "body"]

@@ -341,7 +341,7 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "markup.render.markdown_to_html"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+MARKDOWNX_UPLOAD_MAX_SIZE = 25 * 1024 * 1024
 MARKDOWNX_SERVER_CALL_LATENCY = 800
 # The longest Markdown text staff may save (articles, pages, bios, sidebar links) or preview.
 MARKDOWN_MAX_CHARS = int(env("MARKDOWN_MAX_CHARS", "100000"))

@@ -6,13 +6,13 @@ from django.db import models, transaction
 from django.db.models import signals
 
 from .renditions import widths_field
-from .validation import MAX_UPLOAD_BYTES, reencode_upload
+from .validation import MAX_DIMENSION, MAX_UPLOAD_BYTES, reencode_upload
 
 
 class SafeImageFormField(forms.ImageField):
     """An image form field that stores only a Pillow re-encoding of the upload."""
 
-    def __init__(self, *args, max_dimension=2400, **kwargs):
+    def __init__(self, *args, max_dimension=MAX_DIMENSION, **kwargs):
         self.max_dimension = max_dimension
         kwargs.setdefault(
             "help_text", f"JPEG, PNG, GIF or WebP, at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
@@ -40,14 +40,14 @@ class SafeImageField(models.ImageField):
     file only has its renditions made once more.)
     """
 
-    def __init__(self, *args, max_dimension=2400, renditions=False, **kwargs):
+    def __init__(self, *args, max_dimension=MAX_DIMENSION, renditions=False, **kwargs):
         self.max_dimension = max_dimension
         self.renditions = renditions
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        if self.max_dimension != 2400:
+        if self.max_dimension != MAX_DIMENSION:
             kwargs["max_dimension"] = self.max_dimension
         # `renditions` is behaviour, not schema: left out, so migrations' historical models
         # (and their data migrations) queue no tasks.

@@ -18,6 +18,7 @@ EDITORS = sorted(
             "articles": ["article", "articleredirect", "category", "page", "sitesettings", "tag"],
             "authors": ["author"],
             "comments": ["comment", "like"],
+            "images": ["mediaimage"],
             "subscriptions": ["delivery", "follower", "notification", "suppression"],
         }.items()
         for model in models
@@ -33,6 +34,9 @@ AUTHORS = [
     "articles.view_category",
     "articles.view_tag",
     "authors.view_author",
+    "images.add_mediaimage",
+    "images.change_mediaimage",
+    "images.view_mediaimage",
 ]
 
 
@@ -45,7 +49,7 @@ def permissions_of(name):
 
 
 def test_the_groups_hold_the_permissions_they_always_had():
-    assert len(EDITORS) == 55
+    assert len(EDITORS) == 59
     assert permissions_of("Editors") == EDITORS
     assert permissions_of("Authors") == AUTHORS
 

@@ -15,14 +15,12 @@ function here can run twice, or in two workers at once, without mailing anyone t
 """
 
 import logging
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import InterfaceError, OperationalError, transaction
-from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import F, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +39,7 @@ from mailer.failures import (
     schedule_length,
 )
 from ops.alerts import raise_alert
+from ops.db import durably
 
 from . import services
 from .mail import NewArticleMail
@@ -51,8 +50,6 @@ logger = logging.getLogger(__name__)
 # Staff hear about a relay problem once it has failed this many times in a row for a batch
 # (about 20 minutes with the default delays), and again when a delivery is given up.
 ALERT_AFTER_ATTEMPTS = 3
-# Writes that record what already happened are tried this many times over a lost connection.
-DB_RETRIES = 5
 INTERRUPTED_ERROR = (
     "The worker stopped while handing this mail to the mail server, so it may or may not have "
     "arrived. It is not sent again automatically: use “Send again” if the follower did not "
@@ -266,25 +263,6 @@ def next_due(article):
         .aggregate(when=Min("next_attempt_at"))
         .get("when")
     )
-
-
-def durably(function, *args, tries=DB_RETRIES):
-    """Run `function` (short, idempotent writes), again on a fresh connection if the database
-    connection was lost (a restart, an administrator's kill).
-
-    What it records has already happened (the SMTP server took a mail): giving up at the first
-    lost connection would leave the row "sending", and staff would be offered "Send again".
-    """
-    for attempt in range(1, tries + 1):
-        try:
-            return function(*args)
-        except (OperationalError, InterfaceError):
-            if attempt == tries or db_connection.in_atomic_block:
-                raise
-            logger.warning("Lost the database connection; trying again", exc_info=True)
-            db_connection.close()
-            time.sleep(min(0.2 * 2**attempt, 5))
-    return None
 
 
 def claim(row, after=None):

@@ -18,6 +18,7 @@ from django_tasks import task
 
 from mailer.failures import backoff
 from ops import periodic
+from ops.db import durably
 
 from . import delivery
 from .mail import NewArticleMail, confirmation_message
@@ -109,7 +110,7 @@ def send_deliveries(article_id):
     except (OperationalError, InterfaceError):
         logger.warning("A batch for article %s failed on the database", article_id, exc_info=True)
         when = timezone.now() + timedelta(seconds=settings.SUBSCRIPTIONS_DB_RETRY_SECONDS)
-        delivery.durably(enqueue_at, send_deliveries, when, article_id)
+        durably(enqueue_at, send_deliveries, when, article_id)
         return {"requeued": when.isoformat()}
     if result.retry_at:
         enqueue_at(send_deliveries, result.retry_at, article_id)

@@ -85,6 +85,15 @@ class Inbox:
             return "421 4.4.2 Connection dropped"  # never reaches the client
         return "250 Message accepted for delivery"
 
+    def kill(self):
+        """Stop the server at once: sessions in flight are cut off, new connections refused."""
+        self.controller.stop(no_assert=True)
+
+    def revive(self):
+        """A new server on the same port, counting into the same inbox."""
+        self.controller = _Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
     def to(self, address):
         return [m for rcpt, m in self.messages if rcpt.lower() == address.lower()]
 
@@ -130,4 +139,5 @@ def start_smtp_server():
     controller = _Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     inbox.port = controller.port
+    inbox.controller = controller
     return controller, inbox

@@ -11,7 +11,7 @@ def comment_deleted(sender, instance, **kwargs):
 class CommentsConfig(AppConfig):
     name = "comments"
     # What the staff groups may do here (articles.groups): Editors moderate.
-    staff_permissions = {"Editors": ["comment", "like"]}
+    staff_permissions = {"Editors": ["comment", "like", "view_commentmail"]}
 
     def ready(self):
         from django.db.models.signals import post_delete, pre_save

@@ -22,6 +22,7 @@ from articles.seo import absolute_url
 from mailer import staff
 from mailer.compose import blog_name, build
 from mailer.failures import Kind, backoff, classify, describe
+from ops import worker as ops_worker
 from ops.alerts import raise_alert
 from ops.db import durably
 
@@ -178,7 +179,7 @@ def claim(row, after=None):
             record_sent(after, now)
         return (
             CommentMail.objects.filter(pk=row.pk, status=CommentMail.Status.PENDING).update(
-                status=CommentMail.Status.SENDING, claimed_at=now
+                status=CommentMail.Status.SENDING, claimed_at=now, claimed_by=ops_worker.claimant()
             )
             == 1
         )
@@ -273,9 +274,11 @@ def sweep(now=None):
     """Flag rows a dead worker left "sending"; list the (comment, kind) pairs owed mail."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.SUBSCRIPTIONS_SENDING_TIMEOUT)
-    caught = list(
-        CommentMail.objects.filter(status=CommentMail.Status.SENDING, claimed_at__lte=stale)
-    )
+    caught = [
+        row
+        for row in CommentMail.objects.filter(status=CommentMail.Status.SENDING)
+        if row.claimed_at <= stale or ops_worker.claimant_gone(row.claimed_by)
+    ]
     for row in caught:
         CommentMail.objects.filter(pk=row.pk, status=CommentMail.Status.SENDING).update(
             status=CommentMail.Status.INTERRUPTED,

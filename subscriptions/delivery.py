@@ -9,9 +9,10 @@ function here can run twice, or in two workers at once, without mailing anyone t
   conditional on it still being pending and its follower still active) and records it as sent in
   the same short transaction that claims the next one. A worker that dies mid-batch therefore
   leaves at most one row in "sending": the one the server may or may not have accepted.
-- `sweep` finds such rows (in "sending" for longer than SUBSCRIPTIONS_SENDING_TIMEOUT) and marks
-  them "caught mid-send" for staff to decide, rather than sending them a second time; and it
-  lists the work that is owed but has no task (lost tasks, killed workers, retries that are due).
+- `sweep` finds such rows (claimed by a process of this host that is gone, or in "sending" for
+  longer than SUBSCRIPTIONS_SENDING_TIMEOUT) and marks them "caught mid-send" for staff to
+  decide, rather than sending them a second time; and it lists the work that is owed but has
+  no task (lost tasks, killed workers, retries that are due).
 """
 
 import logging
@@ -38,6 +39,7 @@ from mailer.failures import (
     refusals_look_like_the_relay,
     schedule_length,
 )
+from ops import worker as ops_worker
 from ops.alerts import raise_alert
 from ops.db import durably
 
@@ -274,7 +276,12 @@ def claim(row, after=None):
         return (
             Delivery.objects.filter(
                 pk=row.pk, status=Delivery.Status.PENDING, follower__status=Follower.Status.ACTIVE
-            ).update(status=Delivery.Status.SENDING, claimed_at=now, updated_at=now)
+            ).update(
+                status=Delivery.Status.SENDING,
+                claimed_at=now,
+                claimed_by=ops_worker.claimant(),
+                updated_at=now,
+            )
             == 1
         )
 
@@ -406,11 +413,15 @@ def sweep(now=None):
     now = now or timezone.now()
     result = SweepResult()
     stale = now - timedelta(seconds=settings.SUBSCRIPTIONS_SENDING_TIMEOUT)
-    caught = list(
-        Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lte=stale)
+    # Left by a worker known to be dead (a process of this host that is gone: caught at the
+    # next start, not minutes later), or sending for longer than any live worker would.
+    caught = [
+        row
+        for row in Delivery.objects.filter(status=Delivery.Status.SENDING)
         .select_related("article")
         .order_by("pk")
-    )
+        if row.claimed_at <= stale or ops_worker.claimant_gone(row.claimed_by)
+    ]
     for row in caught:
         record_interrupted(row, "The worker sending it stopped.")
     result.interrupted = len(caught)

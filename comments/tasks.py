@@ -42,7 +42,8 @@ def send_all(messages, retry, attempt, *args):
         with get_connection(fail_silently=False) as connection:
             return connection.send_messages(messages)
     except Exception as error:
-        if classify(error).kind != Kind.TEMPORARY:
+        # Only a refused address is final: the relay's problems pass (and a full mailbox empties).
+        if classify(error).kind in (Kind.BOUNCED, Kind.UNKNOWN):
             logger.warning("Comment mail refused for good: %s", error)
             return 0
         if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:

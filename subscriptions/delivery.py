@@ -372,15 +372,21 @@ def postpone(article, tried, rest, error, tried_status=Delivery.Status.SENDING):
     now = timezone.now()
     attempts = (tried.attempts if tried else max((r.attempts for r in rest), default=0)) + 1
     retry_at = now + backoff(attempts)
-    given_up = waiting = 0
-    with transaction.atomic():
-        if tried is not None:
-            given_up = defer(tried, error, tried_status)
-            waiting += not given_up
-        # Only rows still pending (another worker may have taken some of them meanwhile).
-        waiting += Delivery.objects.filter(
-            pk__in=[r.pk for r in rest], status=Delivery.Status.PENDING
-        ).update(next_attempt_at=retry_at, last_error=error, updated_at=now)
+
+    def put_back():
+        given_up = waiting = 0
+        with transaction.atomic():
+            if tried is not None:
+                given_up = defer(tried, error, tried_status)
+                waiting += not given_up
+            # Only rows still pending (another worker may have taken some of them meanwhile).
+            waiting += Delivery.objects.filter(
+                pk__in=[r.pk for r in rest], status=Delivery.Status.PENDING
+            ).update(next_attempt_at=retry_at, last_error=error, updated_at=now)
+        return given_up, waiting
+
+    # Over a lost connection too: the row tried was refused, not caught mid-send.
+    given_up, waiting = durably(put_back)
     logger.warning(
         "New-article mail for %r stopped: %s. %d waiting until %s, %d given up.",
         article.title,

@@ -326,6 +326,8 @@ MAIL_RETRY_DELAYS = [
 SUBSCRIPTIONS_SWEEP_SECONDS = int(env("SUBSCRIPTIONS_SWEEP_SECONDS", "300"))
 # A delivery still "sending" after this long belonged to a worker that died mid-send.
 SUBSCRIPTIONS_SENDING_TIMEOUT = int(env("SUBSCRIPTIONS_SENDING_TIMEOUT", "600"))
+# A batch that failed on the database (a restart) is queued again this many seconds later.
+SUBSCRIPTIONS_DB_RETRY_SECONDS = 5
 
 # Readership statistics (stats/; README "Statistics"). Views wait in memory (or Redis) for at
 # most this many seconds before they are written in one batch; 0 writes only when staff look.

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from articles.models import Article
 
 from . import policy, staff
-from .models import Comment, Like
+from .models import Comment, CommentMail, Like
 
 PRIVACY_REMINDER = (
     "Replying in public: never confirm or suggest that a commenter is a patient of the practice, "
@@ -319,3 +319,30 @@ class LikeAdmin(admin.ModelAdmin):
     list_display = ["article", "user", "created_at"]
     list_filter = ["created_at"]
     raw_id_fields = ["article", "user"]
+
+
+@admin.register(CommentMail)
+class CommentMailAdmin(admin.ModelAdmin):
+    """The record of each comment mail to each address: what went out, what waits, what failed.
+
+    Read-only: rows change only by being sent. One caught mid-send may have arrived; staff ask
+    the person rather than mail them twice.
+    """
+
+    list_display = ["address", "kind", "comment", "status", "attempts", "short_error", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["address"]
+    list_select_related = ["comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error.splitlines()[0][:120] if obj.last_error else ""

@@ -11,7 +11,7 @@ def comment_deleted(sender, instance, **kwargs):
 class CommentsConfig(AppConfig):
     name = "comments"
     # What the staff groups may do here (articles.groups): Editors moderate.
-    staff_permissions = {"Editors": ["comment", "like"]}
+    staff_permissions = {"Editors": ["comment", "like", "view_commentmail"]}
 
     def ready(self):
         from django.db.models.signals import post_delete, pre_save
@@ -19,6 +19,9 @@ class CommentsConfig(AppConfig):
         from django_comments_xtd import views as xtd_views
         from django_comments_xtd.models import TmpXtdComment, publish_or_unpublish_on_pre_save
 
+        from ops.signals import worker_started
+
+        from .tasks import worker_started as comment_mail_at_worker_start
         from .views import on_comment_posted
 
         # xtd saves a posted comment only in its own receiver, which mails the whole comment as
@@ -33,3 +36,5 @@ class CommentsConfig(AppConfig):
         post_delete.connect(
             comment_deleted, sender="comments.Comment", dispatch_uid="comments-deleted"
         )
+        # Comment mail owed but without a task (a killed worker, a lost queue) goes out again.
+        worker_started.connect(comment_mail_at_worker_start, dispatch_uid="comments-mail")

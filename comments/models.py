@@ -193,3 +193,62 @@ class Like(models.Model):
 
     def __str__(self):
         return f"Like of {self.article_id}"
+
+
+class CommentMailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(
+            status=CommentMail.Status.PENDING, next_attempt_at__lte=now or timezone.now()
+        )
+
+    def needing_attention(self):
+        S = CommentMail.Status
+        return self.filter(status__in=[S.FAILED, S.INTERRUPTED])
+
+
+class CommentMail(models.Model):
+    """One comment mail owed to one address (a thread follower's follow-up, a moderator's
+    notice): made once, sent at most once, retried on its own. The record, not the queue."""
+
+    class Kind(models.TextChoices):
+        FOLLOWUP = "followup", "Follow-up to a thread follower"
+        MODERATION = "moderation", "Moderation notice to staff"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        REFUSED = "refused", "Refused (the address does not exist)"
+        FAILED = "failed", "Failed (gave up retrying)"
+        INTERRUPTED = "interrupted", "Caught mid-send (may have arrived)"
+        SKIPPED = "skipped", "Skipped (no longer wanted)"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    address = models.EmailField(max_length=254)
+    # The follower's own comment: its mute link stops the follow-ups.
+    follower_comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)  # host:pid of the sender
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentMailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "kind", "address"], name="one_comment_mail_per_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.address}"

@@ -5,26 +5,33 @@ minutes later (a retry) or after staff changed something.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from articles.seo import absolute_url
 from mailer import staff
-from mailer.compose import blog_name, build
+from mailer.compose import build
 from mailer.failures import Kind, backoff, classify
+from ops import periodic
+from ops.db import durably
 
-from .models import Comment
+from . import mail
+from .models import Comment, CommentMail
 from .text import excerpt
-from .tokens import mute_token, new_confirm_token
+from .tokens import new_confirm_token
 
 logger = logging.getLogger(__name__)
 # Comments' own policy: six attempts, spaced by MAIL_RETRY_DELAYS (1, 5, 15 minutes, 1 and 3
 # hours with the defaults); a refused address or relay is not tried again.
 MAX_ATTEMPTS = 6
+# A send that failed on the database is tried again this many seconds later.
+DB_RETRY_SECONDS = 5
 
 
 def send_all(messages, retry, attempt, *args):
@@ -35,7 +42,8 @@ def send_all(messages, retry, attempt, *args):
         with get_connection(fail_silently=False) as connection:
             return connection.send_messages(messages)
     except Exception as error:
-        if classify(error).kind != Kind.TEMPORARY:
+        # Only a refused address is final: the relay's problems pass (and a full mailbox empties).
+        if classify(error).kind in (Kind.BOUNCED, Kind.UNKNOWN):
             logger.warning("Comment mail refused for good: %s", error)
             return 0
         if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
@@ -70,12 +78,8 @@ def send_confirmation(comment_id, attempt=1):
     return send_all([message], send_confirmation, attempt, comment_id)
 
 
-@task()
-def notify_followers(comment_id, attempt=1):
-    """Tell everyone following this article's comments about a newly visible comment."""
-    comment = Comment.objects.filter(pk=comment_id, is_public=True).first()
-    if comment is None:
-        return 0
+def followers_of(comment):
+    """Who follows the comment's thread: {address: their latest comment}, never its writer."""
     article = comment.content_object
     writer = (comment.user_email or "").lower()
     followers = {}
@@ -93,30 +97,39 @@ def notify_followers(comment_id, attempt=1):
         address = (follower.user_email or "").lower()
         if address and address != writer and address not in followers:
             followers[address] = follower
-    name = blog_name()  # once for the batch, not once per follower
-    messages = []
-    for address, follower in followers.items():
-        mute_url = absolute_url(reverse("comments-mute", args=[mute_token(follower)]))
-        messages.append(
-            build(
-                "comment_followup",
-                {
-                    "comment": comment,
-                    "follower": follower,
-                    "article": article,
-                    "comment_url": absolute_url(article.get_absolute_url()) + f"#{comment.anchor}",
-                    "excerpt": excerpt(comment.comment),
-                    "mute_url": mute_url,
-                    "blog_name": name,
-                },
-                address,
-                headers={
-                    "List-Unsubscribe": f"<{mute_url}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
+    return followers
+
+
+def owe(comment, kind, recipients):
+    """One CommentMail row per address, once: running this again adds nobody twice."""
+    now = timezone.now()
+    CommentMail.objects.bulk_create(
+        [
+            CommentMail(
+                comment=comment,
+                kind=kind,
+                address=address,
+                follower_comment=follower,
+                next_attempt_at=now,
+                created_at=now,
             )
-        )
-    return send_all(messages, notify_followers, attempt, comment_id)
+            for address, follower in recipients.items()
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@task()
+def notify_followers(comment_id, attempt=1):
+    """Tell everyone following this article's comments about a newly visible comment.
+
+    (`attempt` is accepted for tasks queued before mail became one row per address.)
+    """
+    comment = Comment.objects.filter(pk=comment_id, is_public=True).first()
+    if comment is None:
+        return 0
+    owe(comment, CommentMail.Kind.FOLLOWUP, followers_of(comment))
+    return send_comment_mail.call(comment_id, CommentMail.Kind.FOLLOWUP)
 
 
 def moderator_addresses():
@@ -129,24 +142,52 @@ def notify_moderators(comment_id, attempt=1):
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING).first()
     if comment is None:
         return 0
-    recipients = moderator_addresses()
-    article = comment.content_object
-    review_url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
-    name = blog_name()
-    messages = [
-        build(
-            "comment_moderation",
-            {
-                "comment": comment,
-                "article": article,
-                "review_url": review_url,
-                "queue_url": absolute_url(reverse("admin:comments_comment_changelist"))
-                + "?status__exact=pending",
-                "excerpt": excerpt(comment.comment, 500),
-                "blog_name": name,
-            },
-            address,
-        )
-        for address in recipients
-    ]
-    return send_all(messages, notify_moderators, attempt, comment_id)
+    owe(comment, CommentMail.Kind.MODERATION, dict.fromkeys(moderator_addresses()))
+    return send_comment_mail.call(comment_id, CommentMail.Kind.MODERATION)
+
+
+@task()
+def send_comment_mail(comment_id, kind):
+    """Send what is due of one comment's mail of one kind, one address at a time, over one
+    connection. Each address is its own row: a refused one (550) is dropped alone, a deferred
+    one (452) waits on its own backoff, and a relay problem stops the rest until later; an
+    address already mailed is never mailed again."""
+    try:
+        result = mail.send_due(comment_id, kind)
+    except (OperationalError, InterfaceError):
+        logger.warning("Comment mail for %s failed on the database", comment_id, exc_info=True)
+        result = mail.Result(retry_at=timezone.now() + timedelta(seconds=DB_RETRY_SECONDS))
+    if result.retry_at is not None:
+        durably(enqueue_later, result.retry_at, comment_id, kind)
+    return result.sent
+
+
+def enqueue_later(when, comment_id, kind):
+    a_task = send_comment_mail
+    if when > timezone.now():
+        if not a_task.get_backend().supports_defer:
+            return None  # the periodic sweep sends it once it is due
+        a_task = a_task.using(run_after=when)
+    return a_task.enqueue(comment_id, kind)
+
+
+def recover():
+    """Re-queue comment mail that is owed but has no task; flag rows a dead worker left."""
+    found = mail.sweep()
+    for comment_id, kind in found:
+        send_comment_mail.enqueue(comment_id, kind)
+    return found
+
+
+@task()
+def sweep_comment_mail():
+    """Every SUBSCRIPTIONS_SWEEP_SECONDS, one chain however many workers started one."""
+    if not periodic.claim(sweep_comment_mail, settings.SUBSCRIPTIONS_SWEEP_SECONDS):
+        return "another sweep is due"
+    return len(recover())
+
+
+def worker_started(sender, **kwargs):
+    """ops.signals.worker_started's receiver: at each worker's start, before its loop."""
+    recover()
+    periodic.ensure(sweep_comment_mail, settings.SUBSCRIPTIONS_SWEEP_SECONDS)

@@ -1,9 +1,14 @@
 """What a failed send means, and how long to wait before trying again.
 
-`classify` is the one place that decides what counts as a bounce; the apps act on its verdict
-with their own policies (subscriptions suppress a bounced follower; comments drop the mail).
+`classify` is the one place that decides what counts as a bounce and what is the relay's
+problem; the apps act on its verdict with their own policies (subscriptions suppress a bounced
+follower; comments drop that one mail). A refusal that every recipient would get (the sender,
+the message, the connection, a 5.7.x policy code) is never a bounce. Whether (nearly) every
+recipient of a batch was refused is for the sender of the batch to judge, with
+`refusals_look_like_the_relay`.
 """
 
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,15 +18,37 @@ from django.conf import settings
 
 
 class Kind(StrEnum):
-    # May pass later: a 4xx reply, or the connection could not be made or broke.
+    # The relay may take it later: a 4xx to the sender or the message, a 421 (the relay is
+    # closing), or the connection could not be made or broke. The relay's problem, not the
+    # recipient's: the batch stops and waits.
     TEMPORARY = "temporary"
-    # The relay answered 5xx to something other than a recipient: the sender, the message,
-    # the login.
+    # One recipient is refused for now (a 4xx at RCPT: a full mailbox, greylisting): that
+    # recipient waits on their own backoff while the rest of the batch goes on.
+    DEFERRED = "deferred"
+    # The relay refused the mail for reasons of its own: a 5xx to the sender, the message or
+    # the login, or a policy code (5.7.x) anywhere, a recipient's included ("Relay access
+    # denied"). Never a bounce: retried later, and staff are told.
     RELAY_REFUSED = "relay-refused"
-    # The recipient's address was refused for good (5xx).
+    # The recipient's address was refused for good (a 5xx at RCPT about the address or the
+    # mailbox).
     BOUNCED = "bounced"
     # Not a mail error at all (a bug, most likely).
     UNKNOWN = "unknown"
+
+
+# Kinds that say something about the relay, not about one recipient: the batch stops.
+RELAY_KINDS = frozenset({Kind.TEMPORARY, Kind.RELAY_REFUSED})
+
+# An enhanced status code (RFC 3463) at the start of a reply's text: class.subject.detail.
+ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
+# Subjects that are about the addressee (1: address, 2: mailbox). Every other subject (3 mail
+# system, 4 network, 5 protocol, 6 content, 7 security or policy) is about the relay or the
+# message, which every recipient shares.
+ADDRESSEE_SUBJECTS = {"1", "2"}
+# Basic codes that name the mailbox when a reply carries no enhanced code: 550 mailbox
+# unavailable, 551 user not local, 552 mailbox full, 553 mailbox name not allowed. (554 is
+# "transaction failed", which relays also use for "relay access denied".)
+ADDRESSEE_CODES = {550, 551, 552, 553}
 
 
 @dataclass(frozen=True)
@@ -36,12 +63,33 @@ class Failure:
     def may_have_arrived(self):
         return not self.answered
 
+    @property
+    def is_relays(self):
+        """The relay's problem (stop the batch, retry later, tell staff), not one recipient's."""
+        return self.kind in RELAY_KINDS
+
+
+def recipient_kind(code, message):
+    """What one refused recipient (the code and text of the RCPT reply) means."""
+    if code == 421:
+        return Kind.TEMPORARY  # the relay is closing the connection: nobody else gets through
+    enhanced = ENHANCED.match(_text(message))
+    if code < 500:
+        return Kind.DEFERRED
+    if enhanced:
+        return Kind.BOUNCED if enhanced.group(2) in ADDRESSEE_SUBJECTS else Kind.RELAY_REFUSED
+    return Kind.BOUNCED if code in ADDRESSEE_CODES else Kind.RELAY_REFUSED
+
+
+# When one message's recipients get different answers, the one that says most about the relay.
+PRECEDENCE = [Kind.TEMPORARY, Kind.RELAY_REFUSED, Kind.DEFERRED, Kind.BOUNCED]
+
 
 def classify(error):
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _message in error.recipients.values()]
-        final = bool(codes) and all(code >= 500 for code in codes)
-        return Failure(Kind.BOUNCED if final else Kind.TEMPORARY, True, describe(error))
+        kinds = {recipient_kind(code, message) for code, message in error.recipients.values()}
+        kind = next((k for k in PRECEDENCE if k in kinds), Kind.TEMPORARY)
+        return Failure(kind, True, describe(error))
     if isinstance(error, smtplib.SMTPResponseException):
         kind = Kind.RELAY_REFUSED if error.smtp_code >= 500 else Kind.TEMPORARY
         return Failure(kind, True, describe(error))
@@ -81,3 +129,18 @@ def backoff(attempt):
 def schedule_length():
     """Attempts that MAIL_RETRY_DELAYS spaces out: the first, and one after each delay."""
     return len(settings.MAIL_RETRY_DELAYS) + 1
+
+
+# A batch whose refusals look like the relay's doing rather than the recipients': at least
+# this many addresses refused, and at least this share of those the batch tried.
+RELAY_REFUSAL_MIN = 3
+RELAY_REFUSAL_SHARE = 0.8
+# A batch stops once this many recipients in a row were refused with nothing accepted: a relay
+# refusing everyone need not be asked about every address of the batch.
+RELAY_REFUSAL_STREAK = 10
+
+
+def refusals_look_like_the_relay(refused, tried):
+    """Whether `refused` bounces among `tried` recipients are more likely the relay's doing
+    (a misconfigured relay answering 550 to everyone) than that many dead mailboxes."""
+    return refused >= RELAY_REFUSAL_MIN and refused >= RELAY_REFUSAL_SHARE * tried

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class Schedule(models.Model):
@@ -19,3 +20,27 @@ class Schedule(models.Model):
 
     def __str__(self):
         return self.task_path
+
+
+class Alert(models.Model):
+    """Something staff must hear about (mail that could not be sent, a relay refusing it).
+
+    Mailed to staff when it is raised, and kept here whether or not that mail went out: when the
+    relay is the problem, it usually refuses the alert too, and the dashboard still shows it.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    source = models.CharField(max_length=40, help_text="What raised it (follower mail, …).")
+    subject = models.CharField(max_length=300)
+    error = models.TextField(blank=True)
+    summary = models.TextField()
+    url = models.CharField(max_length=500, blank=True, help_text="Where staff act on it.")
+    mailed = models.BooleanField(default=False, help_text="Whether the alert mail went out.")
+    mail_error = models.TextField(blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject

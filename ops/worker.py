@@ -1,9 +1,16 @@
 """The task worker as the rest of the site sees it: started, and last seen."""
 
+import logging
+import os
+import socket
+
 from django.conf import settings
 
 from . import periodic
+from .signals import worker_started
 from .tasks import heartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def started():
@@ -12,8 +19,36 @@ def started():
     periodic.ensure(heartbeat, settings.WORKER_HEARTBEAT_SECONDS)
     # Last: "last seen" is the moment the start-up was done.
     periodic.mark_run(heartbeat)
+    for receiver, outcome in worker_started.send_robust(sender=None):
+        if isinstance(outcome, Exception):
+            # The worker must run even if one app's start-up cannot: its sweep tries again.
+            logger.error("Worker start-up of %r failed", receiver, exc_info=outcome)
 
 
 def last_seen():
     """When a worker last ran its heartbeat (or started); None if none ever has."""
     return periodic.last_run(heartbeat)
+
+
+def claimant():
+    """Who is doing a piece of work right now: this host and process, stored with a claim so
+    that a worker starting later can tell work left by a dead process from work in hand."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claimant_gone(who):
+    """True if `who` (a `claimant()`) was a process on this host that no longer runs.
+
+    Only ever True for certain: another host's process, or a process id that is in use
+    (perhaps reused), is not known to be gone, and waits for the timeout instead.
+    """
+    host, _, pid = (who or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it runs, as another user
+    return False

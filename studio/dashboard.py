@@ -11,7 +11,8 @@ from django.urls import reverse
 from articles.models import Article
 from articles.selectors import medical_review_due
 from comments.admin import moderation_buttons
-from comments.models import Comment
+from comments.models import Comment, CommentMail
+from ops.alerts import recent as recent_alerts
 from subscriptions.models import Delivery
 
 SHOWN = 8  # rows a panel lists before "all N"
@@ -59,6 +60,15 @@ def panels(request):
                 for row in problems.values("status").annotate(n=Count("pk")).order_by()
             },
         }
+    if user.has_perm("comments.view_commentmail"):
+        waiting = CommentMail.objects.needing_attention()
+        context["comment_mail_problems"] = {
+            "count": waiting.count(),
+            "url": changelist("comments_commentmail", status__in="failed,interrupted"),
+        }
+    if user.has_perm("subscriptions.view_delivery") or user.has_perm("comments.change_comment"):
+        # Shown whether or not they were mailed: the relay that failed often refused them too.
+        context["mail_alerts"] = listing(recent_alerts(), None)
     if apps.is_installed("stats"):
         context["statistics_panel"] = "studio/_statistics.html"
     return context

@@ -9,9 +9,10 @@ function here can run twice, or in two workers at once, without mailing anyone t
   conditional on it still being pending and its follower still active) and records it as sent in
   the same short transaction that claims the next one. A worker that dies mid-batch therefore
   leaves at most one row in "sending": the one the server may or may not have accepted.
-- `sweep` finds such rows (in "sending" for longer than SUBSCRIPTIONS_SENDING_TIMEOUT) and marks
-  them "caught mid-send" for staff to decide, rather than sending them a second time; and it
-  lists the work that is owed but has no task (lost tasks, killed workers, retries that are due).
+- `sweep` finds such rows (claimed by a process of this host that is gone, or in "sending" for
+  longer than SUBSCRIPTIONS_SENDING_TIMEOUT) and marks them "caught mid-send" for staff to
+  decide, rather than sending them a second time; and it lists the work that is owed but has
+  no task (lost tasks, killed workers, retries that are due).
 """
 
 import logging
@@ -21,7 +22,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +30,18 @@ from articles.models import Article
 from articles.seo import absolute_url
 from mailer import staff
 from mailer.compose import build
-from mailer.failures import Kind, backoff, classify, describe, schedule_length
+from mailer.failures import (
+    RELAY_REFUSAL_STREAK,
+    Kind,
+    backoff,
+    classify,
+    describe,
+    refusals_look_like_the_relay,
+    schedule_length,
+)
+from ops import worker as ops_worker
+from ops.alerts import raise_alert
+from ops.db import durably
 
 from . import services
 from .mail import NewArticleMail
@@ -57,8 +69,9 @@ CAUGHT_SUMMARY = (
 class BatchResult:
     sent: int = 0
     bounced: int = 0
+    deferred: int = 0
     full: bool = False
-    retry_at: object = None  # a datetime when the batch stopped on a relay problem
+    retry_at: object = None  # when to look again: the relay's retry, or a deferred row's
 
 
 @dataclass
@@ -102,7 +115,14 @@ def fan_out(article_id):
 
 
 def send_batch(article_id):
-    """Send up to SUBSCRIPTIONS_BATCH_SIZE due mails for one article over one SMTP connection."""
+    """Send up to SUBSCRIPTIONS_BATCH_SIZE due mails for one article over one SMTP connection.
+
+    A recipient's own problem (a 4xx: deferred on that row's own backoff; a 5xx for the address:
+    a bounce) does not stop the batch. The relay's (the connection, the sender, a 421, a 5.7.x
+    policy refusal) does: the row tried waits on its own backoff, the rows not tried keep their
+    attempt count and wait with it. Refused addresses are judged at the end of the batch: when
+    (nearly) every recipient was refused, the relay is the likelier culprit and nobody bounces.
+    """
     result = BatchResult()
     article = Article.objects.published().select_related("author").filter(pk=article_id).first()
     if article is None:
@@ -123,48 +143,128 @@ def send_batch(article_id):
     try:
         connection.open()
     except Exception as exc:
-        result.retry_at = postpone(article, None, rows, describe(exc))
+        # Nothing was sent; the first row stands for the batch, so the waits still grow.
+        result.retry_at = postpone(
+            article, rows[0], rows[1:], describe(exc), tried_status=Delivery.Status.PENDING
+        )
         return result
 
-    accepted = None  # the row whose mail the server has just accepted, not yet recorded
+    batch = _Batch()
     try:
         for index, row in enumerate(rows):
             message = mail.for_follower(row.follower)
-            claimed = claim(row, after=accepted)
-            accepted = None
+            claimed = durably(claim, row, batch.accepted)
+            batch.accepted = None
             if not claimed:
                 continue  # another worker has it, or the follower has left
+            batch.tried += 1
             try:
                 connection.send_messages([message])
             except Exception as exc:
                 failure = classify(exc)
                 if failure.kind == Kind.BOUNCED:
-                    record_bounce(row, failure.description)
-                    result.bounced += 1
-                    continue
-                if failure.may_have_arrived:
+                    # Held as "pending, later" until the batch is judged: a killed worker
+                    # leaves it to be tried again, never bounced on a guess.
+                    durably(defer, row, failure.description, Delivery.Status.SENDING)
+                    batch.refused.append((row, failure.description))
+                elif failure.kind == Kind.DEFERRED:
+                    given_up = durably(defer, row, failure.description, Delivery.Status.SENDING)
+                    result.deferred += 1
+                    if given_up:
+                        batch.given_up.append(failure.description)
+                elif failure.may_have_arrived:
                     # The connection broke while the message was on its way: the server may
                     # have it. Don't guess; staff decide. The rest of the batch waits.
-                    record_interrupted(row, failure.description)
+                    durably(record_interrupted, row, failure.description)
                     alert_staff(article, failure.description, CAUGHT_SUMMARY.format(count=1))
+                    batch.relay_error = failure.description
                     result.retry_at = postpone(
                         article, None, rows[index + 1 :], failure.description
                     )
-                    return result
-                # The server answered with a refusal (sender, data, authentication, a deferred
-                # recipient): it did not take the message, so it is safe to send it again later.
-                result.retry_at = postpone(article, row, rows[index + 1 :], failure.description)
-                return result
-            accepted = row
+                    break
+                else:
+                    # The relay refused (the sender, the message, a policy, a 421): it did not
+                    # take the message, so it is safe to send it again later.
+                    batch.relay_error = failure.description
+                    result.retry_at = postpone(article, row, rows[index + 1 :], failure.description)
+                    break
+                if batch.refused_in_a_row() >= RELAY_REFUSAL_STREAK:
+                    error = "every recipient refused: " + failure.description
+                    batch.relay_error = error
+                    result.retry_at = postpone(article, None, rows[index + 1 :], error)
+                    break
+                continue
+            batch.accepted = row
+            batch.streak_start = batch.tried
             result.sent += 1
     finally:
-        if accepted is not None:
-            record_sent(accepted)
+        if batch.accepted is not None:
+            durably(record_sent, batch.accepted)
         try:
             connection.close()
         except Exception:  # a broken connection cannot be closed politely; it is closed anyway
             logger.debug("Closing the SMTP connection failed", exc_info=True)
+    result.bounced = judge_refusals(article, batch)
+    if batch.given_up:
+        alert_staff(
+            article,
+            batch.given_up[0],
+            f"{len(batch.given_up)} mail(s) could not be sent after {schedule_length()} attempts "
+            "and are given up. Use “Send again” on the failed deliveries once the mail server "
+            "works.",
+        )
+    if batch.relay_error:
+        result.full = False  # the next batch waits for the relay, at `retry_at`
+    elif not result.full:
+        result.retry_at = next_due(article)  # deferred rows, each on its own backoff
     return result
+
+
+@dataclass
+class _Batch:
+    accepted: object = None  # the row whose mail the server has just accepted, not yet recorded
+    tried: int = 0
+    streak_start: int = 0  # `tried` when a mail was last accepted
+    refused: list = field(default_factory=list)  # (row, error): 5xx for the address
+    given_up: list = field(default_factory=list)
+    relay_error: str = ""  # set when the batch stopped on the relay's problem
+
+    def refused_in_a_row(self):
+        return self.tried - self.streak_start
+
+
+def judge_refusals(article, batch):
+    """Bounce the refused addresses, unless it looks like the relay refusing everyone."""
+    if not batch.refused:
+        return 0
+    relays = batch.relay_error or refusals_look_like_the_relay(len(batch.refused), batch.tried)
+    if relays:
+        # They stay pending on their own backoff: a real bounce bounces again next time.
+        alert_staff(
+            article,
+            batch.refused[0][1],
+            f"The mail server refused {len(batch.refused)} of the {batch.tried} addresses it was "
+            "given. That looks like a problem of the mail server (its policy or its set-up) "
+            "rather than of the addresses, so nobody was unsubscribed: the mail is tried again "
+            "later. Check the mail server's settings if it goes on.",
+        )
+        return 0
+    for row, error in batch.refused:
+        durably(record_bounce, row, error)
+    return len(batch.refused)
+
+
+def next_due(article):
+    """When the article's next pending mail is due (a deferred one), or None."""
+    return (
+        Delivery.objects.filter(
+            article=article,
+            status=Delivery.Status.PENDING,
+            follower__status=Follower.Status.ACTIVE,
+        )
+        .aggregate(when=Min("next_attempt_at"))
+        .get("when")
+    )
 
 
 def claim(row, after=None):
@@ -176,7 +276,12 @@ def claim(row, after=None):
         return (
             Delivery.objects.filter(
                 pk=row.pk, status=Delivery.Status.PENDING, follower__status=Follower.Status.ACTIVE
-            ).update(status=Delivery.Status.SENDING, claimed_at=now, updated_at=now)
+            ).update(
+                status=Delivery.Status.SENDING,
+                claimed_at=now,
+                claimed_by=ops_worker.claimant(),
+                updated_at=now,
+            )
             == 1
         )
 
@@ -195,16 +300,32 @@ def record_sent(row, now=None):
     )
 
 
+def defer(row, error, status):
+    """One attempt at `row` failed for now: it waits on its own backoff, or is given up after
+    the last delay. Returns True when given up."""
+    now = timezone.now()
+    attempts = row.attempts + 1
+    changes = {"attempts": F("attempts") + 1, "last_error": error, "updated_at": now}
+    if attempts >= schedule_length():
+        changes["status"] = Delivery.Status.FAILED
+    else:
+        changes.update(status=Delivery.Status.PENDING, next_attempt_at=now + backoff(attempts))
+    updated = Delivery.objects.filter(pk=row.pk, status=status).update(**changes)
+    if updated:
+        row.attempts = attempts
+    return bool(updated) and changes["status"] == Delivery.Status.FAILED
+
+
 def record_bounce(row, error):
+    """The address was refused for good (judged at the end of its batch): suppress it."""
     now = timezone.now()
     with transaction.atomic():
-        Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(
-            status=Delivery.Status.BOUNCED,
-            attempts=F("attempts") + 1,
-            last_error=error,
-            updated_at=now,
-        )
-        services.bounce(row.follower)
+        # Pending on its own backoff since the refusal (or failed, if that was its last try).
+        held = Delivery.objects.filter(
+            pk=row.pk, status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]
+        ).update(status=Delivery.Status.BOUNCED, last_error=error, updated_at=now)
+        if held:
+            services.bounce(row.follower)
 
 
 def record_interrupted(row, error):
@@ -242,54 +363,55 @@ def reset_for_retry(deliveries):
     return count, sorted(article_ids)
 
 
-def postpone(article, claimed, rest, error):
-    """The relay failed: put the batch back with a later time, or give up after the last delay.
-
-    Returns when the batch should be tried again (None when every row was given up).
+def postpone(article, tried, rest, error, tried_status=Delivery.Status.SENDING):
+    """The relay failed: the row `tried` (if any) counts an attempt and waits on its own
+    backoff, or is given up after the last delay; the rows not tried (`rest`) keep their
+    attempt count and wait as long. `tried` is "sending" (claimed), or still "pending" when the
+    connection failed before anything was sent. Returns when the batch should be tried again.
     """
-    rows = ([claimed] if claimed else []) + list(rest)
-    if not rows:
-        return None
-    attempts = max(row.attempts for row in rows) + 1
-    # Follower mail's policy: one attempt after each of MAIL_RETRY_DELAYS, then given up.
-    max_attempts = schedule_length()
     now = timezone.now()
+    attempts = (tried.attempts if tried else max((r.attempts for r in rest), default=0)) + 1
     retry_at = now + backoff(attempts)
-    # Only rows this batch holds: its claimed row, and the rest while still pending (another
-    # worker may have taken some of them meanwhile).
-    owed = Delivery.objects.filter(pk__in=[r.pk for r in rest], status=Delivery.Status.PENDING)
-    if claimed:
-        owed = owed | Delivery.objects.filter(pk=claimed.pk, status=Delivery.Status.SENDING)
-    changes = {"attempts": F("attempts") + 1, "last_error": error, "updated_at": now}
-    with transaction.atomic():
-        given_up = owed.filter(attempts__gte=max_attempts - 1).update(
-            status=Delivery.Status.FAILED, **changes
-        )
-        # The rows just given up are "failed" now, so `owed` no longer matches them.
-        waiting = owed.update(status=Delivery.Status.PENDING, next_attempt_at=retry_at, **changes)
+
+    def put_back():
+        given_up = waiting = 0
+        with transaction.atomic():
+            if tried is not None:
+                given_up = defer(tried, error, tried_status)
+                waiting += not given_up
+            # Only rows still pending (another worker may have taken some of them meanwhile).
+            waiting += Delivery.objects.filter(
+                pk__in=[r.pk for r in rest], status=Delivery.Status.PENDING
+            ).update(next_attempt_at=retry_at, last_error=error, updated_at=now)
+        return given_up, waiting
+
+    # Over a lost connection too: the row tried was refused, not caught mid-send.
+    given_up, waiting = durably(put_back)
     logger.warning(
         "New-article mail for %r stopped: %s. %d waiting until %s, %d given up.",
         article.title,
         error,
         waiting,
         retry_at.isoformat(),
-        given_up,
+        int(given_up),
     )
     if given_up:
         alert_staff(
             article,
             error,
-            f"{given_up} mail(s) could not be sent after {max_attempts} attempts and are given "
-            "up. Use “Send again” on the failed deliveries once the mail server works.",
+            f"A mail could not be sent after {schedule_length()} attempts and is given up; "
+            f"{waiting} more wait. Use “Send again” on the failed deliveries once the mail "
+            "server works.",
         )
     elif attempts == ALERT_AFTER_ATTEMPTS:
         alert_staff(
             article,
             error,
             f"The mail server has refused or failed {attempts} times in a row. {waiting} "
-            f"mail(s) wait and will be tried again from {timezone.localtime(retry_at):%H:%M}.",
+            f"mail(s) wait and will be tried again from {timezone.localtime(retry_at):%H:%M}. "
+            "Nobody was unsubscribed: this is the mail server's problem, not the followers'.",
         )
-    return retry_at if waiting else None
+    return retry_at if waiting else next_due(article)
 
 
 def sweep(now=None):
@@ -297,11 +419,15 @@ def sweep(now=None):
     now = now or timezone.now()
     result = SweepResult()
     stale = now - timedelta(seconds=settings.SUBSCRIPTIONS_SENDING_TIMEOUT)
-    caught = list(
-        Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lte=stale)
+    # Left by a worker known to be dead (a process of this host that is gone: caught at the
+    # next start, not minutes later), or sending for longer than any live worker would.
+    caught = [
+        row
+        for row in Delivery.objects.filter(status=Delivery.Status.SENDING)
         .select_related("article")
         .order_by("pk")
-    )
+        if row.claimed_at <= stale or ops_worker.claimant_gone(row.claimed_by)
+    ]
     for row in caught:
         record_interrupted(row, "The worker sending it stopped.")
     result.interrupted = len(caught)
@@ -328,19 +454,23 @@ def sweep(now=None):
 
 
 def alert_staff(article, error, summary):
+    """Tell ADMINS and the Editors (who publish, so mail goes out); recorded for the dashboard
+    whether or not the alert mail itself gets through the relay that failed."""
     logger.error("New-article mail for %r: %s. %s", article.title, error, summary)
-    # ADMINS and the Editors, who publish (so mail goes out).
     recipients = staff.group_and_admins("Editors")
-    if not recipients:
-        return
-    context = {
-        "article": article,
-        "error": error,
-        "summary": summary,
-        "deliveries_url": absolute_url(
-            reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={article.pk}"
-        ),
-    }
-    message = build("delivery_problem", context, recipients, from_email=settings.SERVER_EMAIL)
-    # The relay that failed may carry this too; the admin and the log show it regardless.
-    message.send(fail_silently=True)
+    url = absolute_url(
+        reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={article.pk}"
+    )
+    context = {"article": article, "error": error, "summary": summary, "deliveries_url": url}
+    message = None
+    if recipients:
+        message = build("delivery_problem", context, recipients, from_email=settings.SERVER_EMAIL)
+    return durably(
+        raise_alert,
+        "follower mail",
+        f"Mail to followers about “{article.title}”",
+        summary,
+        error,
+        url,
+        message,
+    )

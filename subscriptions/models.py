@@ -198,6 +198,9 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a worker began handing it to the mail server."
     )
+    claimed_by = models.CharField(
+        max_length=100, blank=True, help_text="The worker process (host:pid) sending it."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,15 +8,17 @@ whatever the database says is owed, so a lost task never loses mail.
 """
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from mailer.failures import backoff
 from ops import periodic
+from ops.db import durably
 
 from . import delivery
 from .mail import NewArticleMail, confirmation_message
@@ -98,13 +100,23 @@ def notify_followers(article_id):
 
 @task()
 def send_deliveries(article_id):
-    """One batch over one SMTP connection; the next batch is a new task."""
-    result = delivery.send_batch(article_id)
+    """One batch over one SMTP connection; the next batch is a new task.
+
+    A batch that failed on the database (a restart, a dropped connection) is queued again a
+    few seconds later on a fresh connection, rather than left for the periodic sweep.
+    """
+    try:
+        result = delivery.send_batch(article_id)
+    except (OperationalError, InterfaceError):
+        logger.warning("A batch for article %s failed on the database", article_id, exc_info=True)
+        when = timezone.now() + timedelta(seconds=settings.SUBSCRIPTIONS_DB_RETRY_SECONDS)
+        durably(enqueue_at, send_deliveries, when, article_id)
+        return {"requeued": when.isoformat()}
     if result.retry_at:
         enqueue_at(send_deliveries, result.retry_at, article_id)
     elif result.full:
         send_deliveries.enqueue(article_id)
-    return {"sent": result.sent, "bounced": result.bounced}
+    return {"sent": result.sent, "bounced": result.bounced, "deferred": result.deferred}
 
 
 def retry_deliveries(deliveries):

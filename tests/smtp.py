@@ -21,6 +21,9 @@ class Inbox:
     - `delay`: seconds between taking a message in and saying 250, as a slow relay would (a
       client killed in that gap leaves a message the server has, but the client never knew);
     - `hang_up`: addresses whose message is taken in, then the connection drops before the 250.
+    - `rcpt`: scripted RCPT answers per address ({"full@x": "452 4.2.2 Mailbox full"});
+    - `rcpt_all`: one answer to every RCPT (a relay refusing everyone: "554 5.7.1 …");
+    - `mail_from`: an answer to every MAIL FROM (a relay refusing the sender).
     `connections` counts the SMTP sessions opened (one per EHLO).
     """
 
@@ -32,6 +35,10 @@ class Inbox:
         self.down_after = None
         self.delay = 0
         self.hang_up = set()
+        self.rcpt = {}
+        self.rcpt_all = None
+        self.mail_from = None
+        self.refusals = Counter()  # scripted refusals answered, per address
         self.connections = 0
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
@@ -42,7 +49,19 @@ class Inbox:
             self.connections += 1
         return responses
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.mail_from:
+            return self.mail_from
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        scripted = self.rcpt_all or self.rcpt.get(address.lower())
+        if scripted:
+            with self._lock:
+                self.refusals[address.lower()] += 1
+            return scripted
         exhausted = self.down_after is not None and len(self.messages) >= self.down_after
         if self.down or exhausted:
             return "421 4.3.0 Service not available, try again later"
@@ -65,6 +84,15 @@ class Inbox:
             server.transport.close()
             return "421 4.4.2 Connection dropped"  # never reaches the client
         return "250 Message accepted for delivery"
+
+    def kill(self):
+        """Stop the server at once: sessions in flight are cut off, new connections refused."""
+        self.controller.stop(no_assert=True)
+
+    def revive(self):
+        """A new server on the same port, counting into the same inbox."""
+        self.controller = _Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
 
     def to(self, address):
         return [m for rcpt, m in self.messages if rcpt.lower() == address.lower()]
@@ -111,4 +139,5 @@ def start_smtp_server():
     controller = _Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     inbox.port = controller.port
+    inbox.controller = controller
     return controller, inbox

@@ -28,13 +28,52 @@ def test_a_recipient_refused_for_good_is_a_bounce(smtp_server, settings):
     assert "gone@" not in failure.description
 
 
-def test_a_deferred_recipient_or_a_relay_that_is_down_is_temporary(smtp_server, settings):
+def test_a_deferred_recipient_waits_alone_and_a_relay_that_is_down_is_temporary(
+    smtp_server, settings
+):
     smtp_server.defer.add("busy@example.net")
-    assert failure_sending_to("busy@example.net", settings).kind == Kind.TEMPORARY
+    failure = failure_sending_to("busy@example.net", settings)
+    assert (failure.kind, failure.is_relays) == (Kind.DEFERRED, False)
+    smtp_server.rcpt["full@example.net"] = "452 4.2.2 Mailbox full"
+    assert failure_sending_to("full@example.net", settings).kind == Kind.DEFERRED
     smtp_server.down = True
     failure = failure_sending_to("anyone@example.net", settings)
     assert (failure.kind, failure.may_have_arrived) == (Kind.TEMPORARY, False)
+    assert failure.is_relays
     assert "421" in failure.description
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "554 5.7.1 Relay access denied",
+        "550 5.7.1 Client host rejected: access denied",
+        "553 5.7.1 Sender address rejected: not owned by user",
+        "554 Relay access denied",  # no enhanced code: 554 is not about the mailbox
+        "550 5.3.0 Mail system full",
+    ],
+)
+def test_a_policy_or_system_refusal_of_a_recipient_is_the_relays_problem_not_a_bounce(
+    smtp_server, settings, reply
+):
+    smtp_server.rcpt["reader@example.net"] = reply
+    failure = failure_sending_to("reader@example.net", settings)
+    assert (failure.kind, failure.is_relays) == (Kind.RELAY_REFUSED, True)
+
+
+@pytest.mark.parametrize(
+    "reply", ["550 5.1.1 No such user", "552 5.2.2 Mailbox full for good", "550 No such user"]
+)
+def test_a_refusal_about_the_address_or_mailbox_is_a_bounce(smtp_server, settings, reply):
+    smtp_server.rcpt["gone@example.net"] = reply
+    failure = failure_sending_to("gone@example.net", settings)
+    assert (failure.kind, failure.is_relays) == (Kind.BOUNCED, False)
+
+
+def test_a_refused_sender_is_the_relays_problem(smtp_server, settings):
+    smtp_server.mail_from = "553 5.7.1 Sender address rejected"
+    failure = failure_sending_to("reader@example.net", settings)
+    assert (failure.kind, failure.is_relays) == (Kind.RELAY_REFUSED, True)
 
 
 def test_a_relay_that_cannot_be_reached_is_temporary(settings, smtp_server):

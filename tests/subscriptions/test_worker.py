@@ -131,7 +131,7 @@ def test_a_relay_that_is_down_is_tried_again_later_by_the_worker(
     article = publish()
 
     def deferred():
-        return Delivery.objects.filter(article=article, attempts=1, last_error__gt="").count() == 3
+        return Delivery.objects.filter(article=article, last_error__gt="").count() == 3
 
     wait_until(deferred, message=lambda: f"the first attempt; worker said:\n{worker.output()}")
     assert not smtp_server.messages
@@ -144,7 +144,9 @@ def test_a_relay_that_is_down_is_tried_again_later_by_the_worker(
         ),
     )
     assert smtp_server.count_to() == {f.email: 1 for f in followers}
-    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
+    # The row the relay refused counts two attempts; the rows behind it, never tried while the
+    # relay was down, one each.
+    assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [1, 1, 2]
 
 
 def test_workers_started_together_keep_one_sweep_and_one_heartbeat(

@@ -15,7 +15,11 @@ from django.conf import settings
 from django.db import connection
 
 # Tasks that queue themselves again for ever: never "work left to do".
-PERIODIC = ["subscriptions.tasks.sweep_deliveries", "ops.tasks.heartbeat"]
+PERIODIC = [
+    "subscriptions.tasks.sweep_deliveries",
+    "comments.tasks.sweep_comment_mail",
+    "ops.tasks.heartbeat",
+]
 
 
 def database_url():

@@ -17,12 +17,12 @@ def started():
     """Both worker commands (db_worker, rqworker) call this before their loops begin."""
     periodic.ensure_registered()
     periodic.ensure(heartbeat, settings.WORKER_HEARTBEAT_SECONDS)
-    # Last: "last seen" is the moment the start-up was done.
-    periodic.mark_run(heartbeat)
     for receiver, outcome in worker_started.send_robust(sender=None):
         if isinstance(outcome, Exception):
             # The worker must run even if one app's start-up cannot: its sweep tries again.
             logger.error("Worker start-up of %r failed", receiver, exc_info=outcome)
+    # Last: "last seen" is the moment the start-up was done.
+    periodic.mark_run(heartbeat)
 
 
 def last_seen():

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments.models import Comment, Like
 from tests.comments.conftest import ORIGIN
-from tests.pages import parse, text
+from tests.pages import nowhere, parse, text
 from tests.smtp import body_html, body_text
 
 pytestmark = pytest.mark.django_db
@@ -79,11 +79,12 @@ def test_finding_5_one_confirmation_mail_per_address_per_10_minutes(
 def test_finding_5_the_confirmation_mail_quotes_at_most_100_characters(
     post_comment, published_article, smtp_server
 ):
-    text = "Buy cheap pills now at the address below. " * 3 + "TAIL-THAT-MUST-NOT-BE-MAILED"
-    post_comment(published_article, comment=text)
+    typed = "Buy cheap pills now at the address below. " * 3 + "TAIL-THAT-MUST-NOT-BE-MAILED"
+    post_comment(published_article, comment=typed)
     [message] = smtp_server.to("pat@example.org")
-    for body in (body_text(message), body_html(message)):
-        assert "TAIL-THAT-MUST-NOT-BE-MAILED" not in body
+    assert "TAIL-THAT-MUST-NOT-BE-MAILED" not in body_text(message)
+    assert nowhere(body_html(message), "TAIL-THAT-MUST-NOT-BE-MAILED")
+    for body in (body_text(message), text(body_html(message))):
         assert "Buy cheap pills now at the address below." in body
     quoted = body_text(message).split('Your comment began: "', 1)[1].split('"', 1)[0]
     assert len(quoted) <= 100

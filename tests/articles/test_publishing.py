@@ -11,6 +11,7 @@ from articles.models import Article
 from subscriptions.models import Delivery, Notification
 from tests.articles.test_admin import article_form
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
+from tests.pages import text
 from tests.subscriptions.factories import FollowerFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_schedule_names_the_time_and_mails_nobody_until_then(editor_client, comm
 def test_schedule_needs_a_future_time(editor_client):
     response = new_article(editor_client, "_schedule")
     assert response.status_code == 200
-    assert "To schedule, choose a publication time in the future" in response.content.decode()
+    assert "To schedule, choose a publication time in the future" in text(response, ".errorlist")
     assert not Article.objects.exists()
 
 

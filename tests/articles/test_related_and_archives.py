@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article, default_category_id
 from tests.factories import ArticleFactory, CategoryFactory, TagFactory
+from tests.pages import attrs, nowhere, one, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +46,9 @@ def test_related_articles_share_tags_or_the_category_most_shared_first(client):
         "One tag, newer",
         "Same category, older",
     ]
-    html = client.get(article.get_absolute_url()).content.decode()
-    section = html.split('class="related-articles"')[1].split("</section>")[0]
-    assert f'href="{both_tags.get_absolute_url()}"' in section
-    assert "This one" not in section
+    section = one(client.get(article.get_absolute_url()), "section.related-articles")
+    assert both_tags.get_absolute_url() in attrs(section, "a", "href")
+    assert nowhere(section, "This one")
 
 
 def test_related_articles_stop_at_three(client):
@@ -62,9 +62,9 @@ def test_sharing_only_the_default_category_relates_nothing(client):
     uncategorized = default_category_id()
     article = ArticleFactory(category_id=uncategorized)
     ArticleFactory(category_id=uncategorized)
-    html = client.get(article.get_absolute_url()).content.decode()
+    page = client.get(article.get_absolute_url())
     assert related_titles(client, article) == []
-    assert "Related articles" not in html
+    assert nowhere(page, "Related articles")
 
 
 def test_the_sidebar_lists_months_with_counts_in_the_site_time_zone(client, settings):
@@ -78,17 +78,12 @@ def test_the_sidebar_lists_months_with_counts_in_the_site_time_zone(client, sett
     ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=400))
 
-    html = client.get("/").content.decode()
-    widget = html.split('class="widget widget-archives"')[1].split("</section>")[0]
-    assert [
-        (line.split('href="')[1].split('"')[0], line.split(">")[1].split("<")[0])
-        for line in widget.split("<li>")[1:]
-    ] == [
+    widget = one(client.get("/"), "section.widget.widget-archives")
+    assert [(item.a["href"], item.a.get_text()) for item in widget.select("li")] == [
         ("/2025/03/", "March 2025"),
         ("/2025/02/", "February 2025"),
         ("/2024/12/", "December 2024"),
     ]
-    assert "(1)" in widget.split("March 2025")[1].split("</li>")[0]
-    assert "(2)" in widget.split("February 2025")[1].split("</li>")[0]
+    assert texts(widget, "li")[:2] == ["March 2025 (1)", "February 2025 (2)"]
     # The month archive the link leads to agrees with the count.
     assert len(client.get("/2025/02/").context["articles"]) == 2

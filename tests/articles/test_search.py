@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles import search
 from articles.models import Article
 from tests.factories import ArticleFactory
+from tests.pages import attrs, everything, nowhere, one, select, text
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +66,8 @@ def test_drafts_review_and_scheduled_articles_never_appear(client):
     )
     response, titles = results(client, "sciatica")
     assert titles == ["Sciatica explained"]
-    html = response.content.decode()
-    assert "draft" not in html and "review" not in html.lower().replace("reviewed", "")
-    assert "tomorrow" not in html
+    assert nowhere(response, "draft") and nowhere(response, "tomorrow")
+    assert not [s for s in everything(response) if "review" in s.lower().replace("reviewed", "")]
 
 
 @pytest.mark.parametrize(
@@ -100,9 +100,9 @@ def test_drafts_review_and_scheduled_articles_never_appear(client):
 def test_long_and_odd_queries_get_a_proper_page(client, query):
     ArticleFactory(title="Sciatica explained")
     response, _ = results(client, query)
-    html = response.content.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert 'class="archive-title">Search results for' in html
+    assert "<script>alert(1)</script>" not in response.content.decode()  # escaped wherever shown
+    assert not [s for s in select(response, "script") if "alert(1)" in s.get_text()]
+    assert text(response, "h1.archive-title").startswith("Search results for")
 
 
 @pytest.mark.parametrize("query", ["-sciatica", "the and of", "?!", "-"])
@@ -116,7 +116,7 @@ def test_an_empty_query_gets_a_proper_page(client):
     ArticleFactory(title="Sciatica explained")
     response, titles = results(client, "")
     assert titles == []
-    assert "Nothing matched your search" in response.content.decode()
+    assert "Nothing matched your search" in text(response, "main")
 
 
 def test_results_show_a_snippet_with_the_words_highlighted_and_everything_else_escaped(client):
@@ -128,28 +128,27 @@ def test_results_show_a_snippet_with_the_words_highlighted_and_everything_else_e
         ),
     )
     response, _ = results(client, "injection")
-    snippet = response.content.decode().split('class="entry-summary search-snippet">')[1]
-    snippet = snippet.split("</p>")[0]
-    assert "<mark>injections</mark>" in snippet
-    assert "&amp; other treatments" in snippet
-    assert "<b>" not in snippet and "&lt;b&gt;" not in snippet
-    assert snippet.count("<mark>") == snippet.count("</mark>") >= 1
+    snippet = one(response, "p.entry-summary.search-snippet")
+    assert "injections" in [mark.get_text() for mark in snippet.find_all("mark")]
+    assert "& other treatments" in snippet.get_text()
+    # The body's own <b> is neither kept as markup nor shown as text; <mark> is the only tag.
+    assert "<b>" not in snippet.get_text()
+    assert {tag.name for tag in snippet.find_all(True)} == {"mark"}
 
 
 def test_search_pages_are_kept_out_of_search_engines(client):
     ArticleFactory(title="Sciatica explained")
-    html = client.get("/", {"s": "sciatica"}).content.decode()
-    head = html.split("</head>")[0]
-    assert '<meta name="robots" content="noindex, follow">' in head
-    assert 'rel="canonical"' not in head
+    page = client.get("/", {"s": "sciatica"})
+    assert attrs(page, 'head meta[name="robots"]', "content") == ["noindex, follow"]
+    assert not select(page, 'head [rel~="canonical"]')
 
 
 def test_search_results_paginate_and_keep_the_query(client):
     ArticleFactory.create_batch(12, title="Sciatica notes")
     response, titles = results(client, "sciatica")
     assert len(titles) == 10
-    assert "12 articles found." in response.content.decode()
-    assert 'href="/page/2/?s=sciatica"' in response.content.decode()
+    assert text(response, ".archive-header .search-count") == "12 articles found."
+    assert "/page/2/?s=sciatica" in attrs(response, ".pagination a", "href")
     second = client.get("/page/2/", {"s": "sciatica"})
     assert len(second.context["articles"]) == 2
 

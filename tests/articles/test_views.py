@@ -3,9 +3,11 @@ import zoneinfo
 
 import pytest
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from articles.models import Article, Page
 from tests.factories import ArticleFactory, AuthorFactory, PageFactory, TagFactory
+from tests.pages import attrs, nowhere, one, select, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +21,8 @@ def test_home_lists_published_articles_newest_first(client):
     )
     response = client.get("/")
     assert response.status_code == 200
-    html = response.content.decode()
-    assert html.index(newer.title) < html.index(older.title)
+    titles = texts(response, ".summary .entry-title")
+    assert titles.index(newer.title) < titles.index(older.title)
 
 
 def test_anonymous_reader_never_sees_a_draft_or_a_scheduled_article(client):
@@ -29,21 +31,19 @@ def test_anonymous_reader_never_sees_a_draft_or_a_scheduled_article(client):
         title="Tomorrow's article", published_at=timezone.now() + datetime.timedelta(days=1)
     )
     home = client.get("/")
-    assert "Secret draft" not in home.content.decode()
+    assert nowhere(home, "Secret draft")
     assert draft not in home.context["articles"]
-    assert "Tomorrow" not in home.content.decode()
+    assert nowhere(home, "Tomorrow")
     assert client.get(scheduled.get_absolute_url()).status_code == 404
     assert client.get(f"/preview/{draft.pk}/").status_code == 404
-    assert (
-        client.get(f"/category/{scheduled.category.slug}/").content.decode().count("Tomorrow") == 0
-    )
+    assert nowhere(client.get(f"/category/{scheduled.category.slug}/"), "Tomorrow")
 
 
 def test_staff_preview_a_draft_and_a_scheduled_article_uncached(editor_client):
     draft = ArticleFactory(title="Work in progress", status=Article.Status.DRAFT, published_at=None)
     response = editor_client.get(f"/preview/{draft.pk}/")
     assert response.status_code == 200
-    assert "Work in progress" in response.content.decode()
+    assert text(response, "h1.entry-title") == "Work in progress"
     assert "no-store" in response["Cache-Control"]
 
     scheduled = ArticleFactory(
@@ -76,33 +76,29 @@ def test_article_page_shows_breadcrumb_byline_review_and_body(client):
         reviewed_by=reviewer,
         last_reviewed=datetime.date(2026, 5, 1),
     )
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert "Dr. Writer, MD" in html
-    assert "Medically reviewed by" in html and "Dr. Reviewer, DO" in html
-    assert "<em>cushion</em>" in html
-    assert 'id="h-discs"' in html
-    crumb = html[html.index('aria-label="Breadcrumb"') :]
-    assert crumb.index("Home") < crumb.index(article.category.name) < crumb.index(article.title)
-    assert "»" in crumb[: crumb.index(article.title)]
-    assert "1 min read" in html
+    page = client.get(article.get_absolute_url())
+    assert text(page, ".entry-header .byline") == "By Dr. Writer, MD"
+    assert text(page, ".medical-review").startswith("Medically reviewed by Dr. Reviewer, DO")
+    assert texts(page, ".entry-content em") == ["cushion"]
+    assert one(page, "#h-discs").name == "h2"
+    crumbs = texts(page, 'nav[aria-label="Breadcrumb"] li')
+    assert crumbs == ["Home »", f"{article.category.name} »", article.title]
+    assert text(page, ".entry-header .reading-time") == "1 min read"
 
 
 def test_previous_and_next_articles_are_linked(client):
     first, second, third = (
         ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=d)) for d in (3, 2, 1)
     )
-    html = client.get(second.get_absolute_url()).content.decode()
-    assert first.get_absolute_url() in html
-    assert third.get_absolute_url() in html
+    links = attrs(client.get(second.get_absolute_url()), ".post-navigation a", "href")
+    assert first.get_absolute_url() in links
+    assert third.get_absolute_url() in links
 
 
 def test_home_paginates_ten_a_page_at_page_n(client):
     ArticleFactory.create_batch(11)
     first = client.get("/")
-    assert (
-        first.content.decode().count('class="entry-summary') == 10
-        or len(first.context["articles"]) == 10
-    )
+    assert len(select(first, ".entry-summary")) == 10 or len(first.context["articles"]) == 10
     second = client.get("/page/2/")
     assert second.status_code == 200
     assert len(second.context["articles"]) == 1
@@ -149,14 +145,14 @@ def test_unknown_archives_and_pages_answer_404_with_the_site_page(client):
     for url in ["/category/nope/", "/tag/nope/", "/author/nope/", "/nope/", "/2026/13/"]:
         response = client.get(url)
         assert response.status_code == 404, url
-    assert "Page not found" in client.get("/nope/").content.decode()
+    assert text(client.get("/nope/"), "h1") == "Page not found"
 
 
 def test_a_static_page_answers_at_its_slug(client):
     PageFactory(title="About the practice", slug="about", body="We **treat** backs.")
     response = client.get("/about/")
     assert response.status_code == 200
-    assert "<strong>treat</strong>" in response.content.decode()
+    assertContains(response, "<strong>treat</strong>", html=True)
     PageFactory(slug="hidden", is_published=False)
     assert client.get("/hidden/").status_code == 404
 
@@ -166,8 +162,8 @@ def test_search_finds_published_articles_only(client):
     ArticleFactory(title="Sciatica draft", status=Article.Status.DRAFT, published_at=None)
     response = client.get("/?s=sciatica")
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "Sciatica explained" in html and "Sciatica draft" not in html
+    assert "Sciatica explained" in texts(response, ".summary .entry-title")
+    assert nowhere(response, "Sciatica draft")
     assert client.get("/?s=" + "x" * 5000).status_code == 200
 
 
@@ -271,8 +267,7 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     # Related articles, the archive list and previous/next all there, at no extra cost.
     assert len(response.context["related_articles"]) == 3
     assert response.context["next_article"] is None and response.context["previous_article"]
-    html = response.content.decode()
-    assert 'class="related-articles"' in html and 'class="widget widget-archives"' in html
+    assert select(response, ".related-articles") and select(response, ".widget.widget-archives")
 
 
 # The site chrome, once per change of public content: settings, menu pages, categories, recent

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from comments.models import Comment, Like
 from tests.comments.conftest import ORIGIN
+from tests.pages import nowhere, parse, text
 from tests.smtp import body_html, body_text
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_finding_5_likes_are_limited_per_ip_with_a_clear_429(
     refused = type(client)().post(like_url, **ORIGIN)
     assert refused.status_code == 429
     assert refused["Retry-After"] == "3600"
-    assert "More than 3 likes an hour came from your network" in refused.content.decode()
+    assert "More than 3 likes an hour came from your network" in text(refused, "main")
     as_json = type(client)().post(like_url, HTTP_ACCEPT="application/json", **ORIGIN)
     assert as_json.status_code == 429 and "3 likes an hour" in as_json.json()["error"]
     assert Like.objects.count() == 3  # the table stops growing
@@ -52,17 +53,17 @@ def test_finding_5_one_confirmation_mail_per_address_per_10_minutes(
     client, post_comment, published_article, smtp_server, django_capture_on_commit_callbacks
 ):
     first = post_comment(published_article, comment="First, by me.")
-    landing_first = client.get(first["Location"]).content.decode()
+    landing_first = client.get(first["Location"])
     smtp_server.wait_for(1)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=9), tick=False):
         second = post_comment(published_article, comment="Second, aimed at the same inbox.")
-        landing_second = client.get(second["Location"]).content.decode()
+        landing_second = client.get(second["Location"])
     assert len(smtp_server.to("pat@example.org")) == 1
     # The second comment is kept, unconfirmed, and its writer is told the very same thing.
     assert Comment.objects.filter(status=Comment.Status.UNCONFIRMED).count() == 2
-    assert "Please confirm your email address" in landing_second
-    assert landing_first.replace("First, by me.", "") == landing_second.replace(
-        "Second, aimed at the same inbox.", ""
+    assert "Please confirm your email address" in text(landing_second, "main")
+    assert without(landing_first, "First, by me.") == without(
+        landing_second, "Second, aimed at the same inbox."
     )
     # Another address is not held back by this one.
     post_comment(published_article, email="sam@example.org", comment="Mine.")
@@ -78,11 +79,20 @@ def test_finding_5_one_confirmation_mail_per_address_per_10_minutes(
 def test_finding_5_the_confirmation_mail_quotes_at_most_100_characters(
     post_comment, published_article, smtp_server
 ):
-    text = "Buy cheap pills now at the address below. " * 3 + "TAIL-THAT-MUST-NOT-BE-MAILED"
-    post_comment(published_article, comment=text)
+    typed = "Buy cheap pills now at the address below. " * 3 + "TAIL-THAT-MUST-NOT-BE-MAILED"
+    post_comment(published_article, comment=typed)
     [message] = smtp_server.to("pat@example.org")
-    for body in (body_text(message), body_html(message)):
-        assert "TAIL-THAT-MUST-NOT-BE-MAILED" not in body
+    assert "TAIL-THAT-MUST-NOT-BE-MAILED" not in body_text(message)
+    assert nowhere(body_html(message), "TAIL-THAT-MUST-NOT-BE-MAILED")
+    for body in (body_text(message), text(body_html(message))):
         assert "Buy cheap pills now at the address below." in body
     quoted = body_text(message).split('Your comment began: "', 1)[1].split('"', 1)[0]
     assert len(quoted) <= 100
+
+
+def without(page, words):
+    """The parsed page with the words taken out of its texts: the rest must be equal."""
+    soup = parse(page)
+    for string in soup.find_all(string=lambda s: words in s):
+        string.replace_with(string.replace(words, ""))
+    return soup

@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 from comments.models import Comment
 from tests.comments.conftest import approved_comment
 from tests.factories import UserFactory
+from tests.pages import nowhere, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +45,10 @@ def test_approve_publishes_a_held_comment_and_returns_to_the_list(
     )
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED and comment.is_public
-    messages = moderator.get(response["Location"]).content.decode()
-    assert "Earlier Reader’s comment approved." in messages
-    article_page = moderator.get(published_article.get_absolute_url()).content.decode()
-    assert "Walking helped me most." in article_page
+    messages = moderator.get(response["Location"])
+    assert "Earlier Reader’s comment approved." in texts(messages, ".messagelist li")
+    article_page = moderator.get(published_article.get_absolute_url())
+    assert "Walking helped me most." in text(article_page, ".comment-text")
 
 
 @pytest.mark.parametrize(
@@ -63,8 +64,8 @@ def test_spam_remove_and_unapprove_go_through_set_status(
     reply.refresh_from_db()
     assert comment.status == status and not comment.is_public
     assert not reply.is_public  # the thread below is hidden with it
-    page = moderator.get(published_article.get_absolute_url()).content.decode()
-    assert "Buy cheap pills" not in page and "A reply below" not in page
+    page = moderator.get(published_article.get_absolute_url())
+    assert nowhere(page, "Buy cheap pills") and nowhere(page, "A reply below")
 
 
 def test_a_script_gets_json_and_the_new_count(
@@ -140,10 +141,10 @@ def test_a_staff_reply_appears_under_the_comment_approved_and_approves_a_held_on
 ):
     comment = held(published_article, "Is swimming good for the back?")
     page = moderator.get(f"/admin/comments/comment/{comment.pk}/reply/?next=/admin/")
-    text = page.content.decode()
-    assert "never confirm or suggest that a commenter is a patient" in text
-    assert "Is swimming good for the back?" in text
-    assert "Replying approves this comment" in text
+    shown = text(page, "#content")
+    assert "never confirm or suggest that a commenter is a patient" in shown
+    assert "Is swimming good for the back?" in shown
+    assert "Replying approves this comment" in shown
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator.post(
             f"/admin/comments/comment/{comment.pk}/reply/",
@@ -155,8 +156,8 @@ def test_a_staff_reply_appears_under_the_comment_approved_and_approves_a_held_on
     assert comment.status == Comment.Status.APPROVED and comment.is_public
     assert answer.status == Comment.Status.APPROVED and answer.is_public
     assert answer.user_name == "Edna Marsh" and answer.user.username == "ed"
-    follow = moderator.get("/admin/").content.decode()
-    assert "Your reply to Earlier Reader is published" in follow
+    follow = moderator.get("/admin/")
+    assert "Your reply to Earlier Reader is published" in text(follow, ".messagelist")
     article_page = BeautifulSoup(
         moderator.get(published_article.get_absolute_url()).content, "html.parser"
     )
@@ -170,11 +171,11 @@ def test_an_empty_or_too_deep_reply_is_refused_with_a_reason(
     comment = approved_comment(published_article)
     response = moderator.post(f"/admin/comments/comment/{comment.pk}/reply/", {"text": "   "})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "This field is required." in text(response, ".errorlist")
     settings.COMMENTS_MAX_DEPTH = 1
-    page = moderator.get(f"/admin/comments/comment/{comment.pk}/reply/").content.decode()
-    assert "cannot take a reply here" in page
+    page = moderator.get(f"/admin/comments/comment/{comment.pk}/reply/")
+    assert "cannot take a reply here" in text(page, "#content")
     response = moderator.post(f"/admin/comments/comment/{comment.pk}/reply/", {"text": "Hello"})
     assert response.status_code == 200
-    assert "cannot take a reply here" in response.content.decode()
+    assert "cannot take a reply here" in text(response, "#content")
     assert Comment.objects.count() == 1

@@ -3,8 +3,10 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pytest_django.asserts import assertContains
 
 from tests.factories import UserFactory
+from tests.pages import nowhere, text
 
 pytestmark = pytest.mark.django_db
 UPLOAD_URL = "/markdownx/upload/"
@@ -98,9 +100,9 @@ def test_preview_is_sanitised_and_size_capped(staff_client, settings):
         "/markdownx/markdownify/", {"content": "**bold** <script>alert(1)</script>"}
     )
     assert response.status_code == 200
-    assert b"<strong>bold</strong>" in response.content
-    assert b"script" not in response.content
+    assertContains(response, "<strong>bold</strong>", html=True)
+    assert nowhere(response, "script")
     too_long = "a" * (settings.MARKDOWN_PREVIEW_MAX_CHARS + 1)
     response = staff_client.post("/markdownx/markdownify/", {"content": too_long})
     assert response.status_code == 413
-    assert b"longer than" in response.content
+    assert "longer than" in text(response)

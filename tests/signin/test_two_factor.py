@@ -13,6 +13,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
+from tests.pages import attrs, nowhere, one, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,9 @@ def sign_in(client, **fields):
 
 
 def test_staff_without_an_authenticator_sign_in_with_the_password(client, staff):
-    page = client.get(LOGIN).content.decode()
-    assert 'name="otp_token"' in page and "Authentication code" in page
+    page = client.get(LOGIN)
+    field = one(page, 'form input[name="otp_token"]')
+    assert text(page, f'label[for="{field["id"]}"]').startswith("Authentication code")
     assert sign_in(client).status_code == 302
     assert client.get("/admin/").status_code == 200
 
@@ -51,20 +53,20 @@ def test_staff_without_an_authenticator_sign_in_with_the_password(client, staff)
 def test_staff_with_an_authenticator_need_its_code(client, staff, device):
     missing = sign_in(client)
     assert missing.status_code == 200
-    assert "Enter the 6-digit code from your authenticator app." in missing.content.decode()
+    assert "Enter the 6-digit code from your authenticator app." in text(missing, "#content")
     assert SESSION_KEY not in client.session
 
     # The clock stands still (password hashing is slow on a busy machine), then moves on.
     with time_machine.travel(time.time(), tick=False) as clock:
         wrong = sign_in(client, otp_token="000000" if code_for(device) != "000000" else "111111")
-        assert "That code is not right" in wrong.content.decode()
+        assert "That code is not right" in text(wrong, "#content")
         assert SESSION_KEY not in client.session
         # A wrong code counts against the lockout like a wrong password.
         assert AccessAttempt.objects.get(username="surgeon").failures_since_start == 1
         # django-otp pauses the device after a wrong code, and the form says so.
         device.refresh_from_db()
         throttled = sign_in(client, otp_token=code_for(device))
-        assert "Too many wrong codes in a row" in throttled.content.decode()
+        assert "Too many wrong codes in a row" in text(throttled, "#content")
 
         clock.shift(datetime.timedelta(seconds=5))
         assert sign_in(client, otp_token=code_for(device)).status_code == 302
@@ -76,7 +78,7 @@ def test_a_code_works_only_once(client, staff, device):
     code = code_for(device)
     assert sign_in(client, otp_token=code).status_code == 302
     replay = sign_in(type(client)(), otp_token=code)
-    assert replay.status_code == 200 and "That code is not right" in replay.content.decode()
+    assert replay.status_code == 200 and "That code is not right" in text(replay, "#content")
 
 
 def test_setting_up_shows_a_qr_code_and_the_secret_and_turns_on_with_a_right_code(client, staff):
@@ -94,7 +96,7 @@ def test_setting_up_shows_a_qr_code_and_the_secret_and_turns_on_with_a_right_cod
     assert again.select_one(".two-factor-secret").get_text().replace(" ", "") == secret
 
     wrong = client.post(SETUP, {"action": "confirm", "otp_token": "12345"})
-    assert "That code is not right" in wrong.content.decode()
+    assert "That code is not right" in text(wrong, "#content")
     with time_machine.travel(datetime.timedelta(seconds=5)):
         response = client.post(SETUP, {"action": "confirm", "otp_token": code_for(pending)})
     assert response.status_code == 302 and response["Location"] == "/admin/"
@@ -102,16 +104,17 @@ def test_setting_up_shows_a_qr_code_and_the_secret_and_turns_on_with_a_right_cod
     assert pending.confirmed
 
     client.logout()
-    assert "Enter the 6-digit code" in sign_in(client).content.decode()
+    assert "Enter the 6-digit code" in text(sign_in(client), "#content")
 
 
 def test_staff_may_turn_it_off_unless_it_is_required(client, staff, device, settings):
     sign_in(client, otp_token=code_for(device))
-    page = client.get(SETUP).content.decode()
-    assert "Two-factor sign-in is <strong>on</strong>" in page
-    assert "Turn two-factor sign-in off" in page
+    page = client.get(SETUP)
+    assert "Two-factor sign-in is on for your account" in text(page, "#content")
+    assert "on" in texts(page, "#content-main p strong")
+    assert "Turn two-factor sign-in off" in attrs(page, 'form [type="submit"]', "value")
     settings.STAFF_REQUIRE_2FA = True
-    assert "Turn two-factor sign-in off" not in client.get(SETUP).content.decode()
+    assert nowhere(client.get(SETUP), "Turn two-factor sign-in off")
     client.post(SETUP, {"action": "remove"})
     assert TOTPDevice.objects.filter(user=staff).exists()
     settings.STAFF_REQUIRE_2FA = False
@@ -127,8 +130,8 @@ def test_when_required_staff_without_an_authenticator_are_sent_to_set_one_up(
     for path in ("/admin/", "/admin/articles/article/", "/preview/1/"):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"] == SETUP, path
-    page = client.get(SETUP).content.decode()
-    assert "This site requires two-factor sign-in for staff" in page
+    page = client.get(SETUP)
+    assert "This site requires two-factor sign-in for staff" in text(page, "#content")
     pending = TOTPDevice.objects.get(user=staff)
     client.post(SETUP, {"action": "confirm", "otp_token": code_for(pending)})
     assert client.get("/admin/").status_code == 200

@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from pytest_django.asserts import assertInHTML
 
 from guard.models import RateLimitCounter
 from subscriptions.models import Follower, Suppression
+from tests.pages import attrs, nowhere, one, select, text
 from tests.smtp import body_html, body_text
 from tests.subscriptions.conftest import run_queued_tasks
 from tests.subscriptions.factories import FollowerFactory
@@ -28,15 +30,13 @@ def confirmation_path(message):
 
 
 def test_the_sidebar_has_a_follow_form_that_works_without_javascript(client, article):
-    html = client.get("/").content.decode()
-    form = re.search(
-        r'<form class="follow-form" method="post" action="/subscribe/">.*?</form>', html, re.S
-    )
-    assert form, "the sidebar has no follow form"
-    assert '<label for="follow-email">Email address</label>' in form.group(0)
-    assert 'type="email" id="follow-email" name="email"' in form.group(0)
+    form = one(client.get("/"), "form.follow-form")
+    assert (form["method"], form["action"]) == ("post", "/subscribe/")
+    assertInHTML('<label for="follow-email">Email address</label>', str(form))
+    field = form.select_one("#follow-email")
+    assert (field.name, field["type"], field["name"]) == ("input", "email", "email")
     # Pages will be cached for anonymous readers: no per-reader token in the form.
-    assert "csrfmiddlewaretoken" not in form.group(0)
+    assert nowhere(form, "csrfmiddlewaretoken")
 
 
 def test_subscribing_mails_a_confirmation_link_and_nothing_else_happens(
@@ -47,7 +47,7 @@ def test_subscribing_mails_a_confirmation_link_and_nothing_else_happens(
     assert response.status_code == 302
     assert response["Location"] == "/subscribe/sent/"
     page = client.get(response["Location"])
-    assert "Check your inbox" in page.content.decode()
+    assert "Check your inbox" in text(page, "main")
 
     follower = Follower.objects.get()
     assert (follower.email, follower.status) == ("patient@example.com", Follower.Status.PENDING)
@@ -55,7 +55,7 @@ def test_subscribing_mails_a_confirmation_link_and_nothing_else_happens(
     assert "confirm" in message["Subject"].lower()
     path = confirmation_path(message)
     assert "patient" not in path and "example.com" not in path
-    assert path in body_html(message)
+    assert f"http://127.0.0.1:8000{path}" in attrs(body_html(message), "a", "href")
     assert message.get_content_type() == "multipart/alternative"
 
 
@@ -67,12 +67,13 @@ def test_the_confirmation_link_opens_a_page_whose_button_confirms(client, smtp_s
     # A mail scanner that opens the link confirms nothing.
     page = client.get(path)
     assert page.status_code == 200
-    assert f'<form method="post" action="{path}">' in page.content.decode()
+    [form] = select(page, "main form")
+    assert (form["method"], form["action"]) == ("post", path)
     assert Follower.objects.get().status == Follower.Status.PENDING
 
     done = Client().post(path)  # no session, no CSRF cookie: the token is what counts
     assert done.status_code == 200
-    assert "You’re following" in done.content.decode()
+    assert "You’re following" in text(done, "main")
     follower = Follower.objects.get()
     assert follower.status == Follower.Status.ACTIVE
     assert follower.confirmed_at is not None
@@ -123,9 +124,9 @@ def test_an_invalid_address_gets_a_clear_message(client, smtp_server, committed,
     with committed():
         response = subscribe(client, typed)
     assert response.status_code == 200
-    text = response.content.decode()
-    assert "Enter your email address." in text or "doesn’t look like an email address" in text
-    assert 'aria-invalid="true"' in text
+    said = text(response, "main")
+    assert "Enter your email address." in said or "doesn’t look like an email address" in said
+    assert attrs(response, 'input[name="email"]', "aria-invalid") == ["true"]
     assert not Follower.objects.exists()
     assert smtp_server.messages == []
 
@@ -143,7 +144,7 @@ def test_an_invalid_address_gets_a_clear_message(client, smtp_server, committed,
 def test_a_post_that_did_not_come_from_our_pages_is_refused(client, headers):
     response = client.post("/subscribe/", {"email": "victim@example.com"}, **headers)
     assert response.status_code == 403
-    assert "Please use the form on this site" in response.content.decode()
+    assert "Please use the form on this site" in text(response, "main")
     assert not Follower.objects.exists()
 
 
@@ -175,7 +176,7 @@ def test_subscribing_is_rate_limited_per_ip(client, settings, committed):
         refused = subscribe(client, "a3@example.com", REMOTE_ADDR="198.51.100.7")
         other = subscribe(client, "b@example.com", REMOTE_ADDR="198.51.100.8")
     assert refused.status_code == 429
-    assert "Too many requests" in refused.content.decode()
+    assert "Too many requests" in text(refused, "main")
     assert other.status_code == 302
     assert not Follower.objects.filter(email="a3@example.com").exists()
     # Counted in the database, shared by every process; no raw address is stored.
@@ -232,7 +233,7 @@ def test_an_expired_confirmation_link_says_so(client, smtp_server, committed, cl
     clock.shift(timedelta(days=settings.SUBSCRIPTIONS_CONFIRM_DAYS, minutes=1))
     response = client.post(path)
     assert response.status_code == 410
-    assert "This confirmation link has expired" in response.content.decode()
+    assert "This confirmation link has expired" in text(response, "main")
     assert Follower.objects.get().status == Follower.Status.PENDING
 
 
@@ -242,7 +243,7 @@ def test_a_tampered_link_is_refused(client, smtp_server, committed):
     path = confirmation_path(smtp_server.to("patient@example.com")[0])
     response = client.post(path.replace("/subscribe/confirm/", "/subscribe/confirm/x"))
     assert response.status_code == 404
-    assert "This link doesn’t work" in response.content.decode()
+    assert "This link doesn’t work" in text(response, "main")
     assert Follower.objects.get().status == Follower.Status.PENDING
 
 

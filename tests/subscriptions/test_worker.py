@@ -6,6 +6,7 @@ import pytest
 from ops import worker as ops_worker
 from subscriptions import delivery
 from subscriptions.models import Delivery, Follower, Notification
+from tests.pages import text
 from tests.subscriptions.conftest import publish
 from tests.subscriptions.factories import FollowerFactory
 from tests.subscriptions.test_subscribe import confirmation_path, subscribe
@@ -103,9 +104,10 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_mails_nobody_twice(
             assert Delivery.objects.get(follower=follower).status == Delivery.Status.SENT
 
     # Staff see who was caught mid-send, to check with them rather than mail them twice.
-    page = admin_client.get(
-        "/admin/subscriptions/delivery/", {"status__exact": "interrupted"}
-    ).content.decode()
+    page = text(
+        admin_client.get("/admin/subscriptions/delivery/", {"status__exact": "interrupted"}),
+        "#result_list",
+    )
     for email in caught:
         assert email in page
 

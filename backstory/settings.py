@@ -231,7 +231,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
-# Mail: SMTP when EMAIL_HOST is set, otherwise printed to the console.
+# Mail: SMTP when EMAIL_HOST is set, else files in EMAIL_OUTBOX if set, else the console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "The Back Story <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env("EMAIL_HOST"):
@@ -242,6 +242,10 @@ if env("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
     EMAIL_TIMEOUT = 30
+elif env("EMAIL_OUTBOX"):
+    # Each message as files a person can open (mailer/outbox.py): make run uses ./outbox/.
+    EMAIL_BACKEND = "mailer.outbox.EmailBackend"
+    EMAIL_OUTBOX = Path(env("EMAIL_OUTBOX"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

@@ -19,6 +19,9 @@ class CommentsConfig(AppConfig):
         from django_comments_xtd import views as xtd_views
         from django_comments_xtd.models import TmpXtdComment, publish_or_unpublish_on_pre_save
 
+        from articles.signals import demo_loaded
+
+        from .demo import on_demo_loaded
         from .views import on_comment_posted
 
         # xtd saves a posted comment only in its own receiver, which mails the whole comment as
@@ -29,6 +32,7 @@ class CommentsConfig(AppConfig):
         # publish held replies); Comment.set_status recomputes visibility instead.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender="comments.Comment")
 
+        demo_loaded.connect(on_demo_loaded, dispatch_uid="comments-demo")
         # A deleted visible comment (the admin's bulk delete too) leaves cached pages stale.
         post_delete.connect(
             comment_deleted, sender="comments.Comment", dispatch_uid="comments-deleted"

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "articles",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",
+    # The sidebar's news from other sites' feeds, fetched by the server.
+    "news",
     "pagecache",
     "wordpress",
     "studio",
@@ -377,6 +379,14 @@ COMMENTS_RATE_WINDOW = 60
 # the mail quotes at most COMMENTS_CONFIRM_QUOTE_CHARS of the comment.
 COMMENTS_CONFIRM_MAIL_INTERVAL = 600
 COMMENTS_CONFIRM_QUOTE_CHARS = 100
+# News from other sites (news/): feeds staff choose, fetched by a periodic task.
+NEWS_FETCH_SECONDS = int(env("NEWS_FETCH_SECONDS", "1800"))
+NEWS_TIMEOUT_SECONDS = 10
+NEWS_MAX_BYTES = 1024 * 1024
+NEWS_ITEMS_PER_FEED = 10
+NEWS_BOX_ITEMS = 5
+NEWS_BOX_TITLE = env("NEWS_BOX_TITLE", "News from other sites")
+NEWS_USER_AGENT = f"BackStory-news/1 (+{SITE_URL}/)"
 # Likes and unlikes allowed per client IP per hour.
 LIKES_RATE_LIMIT = int(env("LIKES_RATE_LIMIT", "30"))
 

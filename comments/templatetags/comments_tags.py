@@ -26,8 +26,9 @@ def cached_tree(request, article, replies_open):
         max_level = settings.COMMENTS_MAX_DEPTH - 1
         return str(render_tree(comments, author_user, replies_open, max_level)), len(comments)
 
+    # The zone is in the key: the tree's times are rendered in it (comments.render.time_html).
     html, count = request.fragments.fetch(
-        "comment_tree", build, article.pk, int(replies_open), author_user
+        "comment_tree", build, article.pk, int(replies_open), author_user, settings.TIME_ZONE
     )
     return mark_safe(html), count
 

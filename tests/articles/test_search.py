@@ -240,3 +240,16 @@ def test_postgresql_understands_phrases_and_exclusions(client):
     ArticleFactory(title="Two", body="Pain in the back of the leg, lower down.")
     assert results(client, '"lower back pain"')[1] == ["One"]
     assert results(client, "pain -lifting")[1] == ["Two"]
+
+
+def test_case_and_accents_fold_as_a_reader_types_them(client):
+    ArticleFactory(title="Epidural steroid injections, explained", body="What happens on the day.")
+    ArticleFactory(title="Une péridurale", body="L’épidurale et ses effets.")
+    for query in ("epidural", "EPIDURAL", "ÉPIDURAL", "Épidural"):
+        _, titles = results(client, query)
+        assert "Epidural steroid injections, explained" in titles, query
+    if connection.vendor != "postgresql":
+        # SQLite also finds the accented word from the plain one (PostgreSQL's english
+        # configuration keeps accents in the stored document; see the README).
+        _, titles = results(client, "epidurale")
+        assert titles == ["Une péridurale"]

@@ -85,3 +85,14 @@ def test_the_periodic_task_fetches_every_active_feed(feed_server):
     assert result == {"fetched": 1, "failed": 0}
     assert feed_server.requests == 1
     assert set(Item.objects.values_list("feed__name", flat=True)) == {"On"}
+
+
+def test_a_worker_starting_queues_one_periodic_fetch(db_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from ops import worker
+
+    worker.started()
+    worker.started()
+    queued = DBTaskResult.objects.filter(task_path=fetch_news.module_path, status="READY")
+    assert queued.count() == 1

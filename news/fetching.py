@@ -19,8 +19,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from articles.signals import public_content_changed
-
 from .models import Feed, Item
 
 logger = logging.getLogger(__name__)
@@ -109,8 +107,6 @@ def fetch(feed):
                 Item(feed=feed, guid=g, title=t, link=link, published_at=p)
                 for g, t, link, p in entries
             )
-            # The sidebar shows these: cached pages are out of date.
-            transaction.on_commit(lambda: public_content_changed.send(sender=Item))
         Feed.objects.filter(pk=feed.pk).update(last_success_at=now, last_error="")
     return True
 

@@ -24,7 +24,7 @@ def viewport(request):
 
 
 def test_a_held_comment_is_shown_to_its_writer_only_awaiting_moderation(
-    browser, live_server, smtp_server, settings, viewport
+    browser, live_server, smtp_server, settings, viewport, axe
 ):
     settings.COMMENTS_MIN_SECONDS = 0
     settings.PAGE_CACHE = True
@@ -54,6 +54,7 @@ def test_a_held_comment_is_shown_to_its_writer_only_awaiting_moderation(
     shown = writer.locator(f"#c{earlier.pk} > ol.children > #c{held.pk}")
     assert "Walking every day helped me." in shown.inner_text()
     assert "Awaiting moderation" in shown.locator(".badge-held").inner_text()
+    assert serious_violations(axe.run(writer, context=".comments")) == []
 
     other_context = browser.new_context(viewport=viewport)
     other = other_context.new_page()

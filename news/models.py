@@ -1,6 +1,12 @@
 from django.db import models
 
 
+class FeedQuerySet(models.QuerySet):
+    def failing(self):
+        """Active feeds whose last fetch failed (they still show their last good items)."""
+        return self.filter(active=True).exclude(last_error="")
+
+
 class Feed(models.Model):
     """An RSS or Atom feed of another site (a professional society's news) that staff chose to
     show in the sidebar. Fetched by the server (news.fetching), never by readers' browsers."""
@@ -11,6 +17,8 @@ class Feed(models.Model):
     last_success_at = models.DateTimeField("last fetched", null=True, blank=True, editable=False)
     last_error = models.CharField(max_length=300, blank=True, editable=False)
     last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = FeedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -12,6 +12,7 @@ from articles.models import Article
 from articles.selectors import medical_review_due
 from comments.admin import moderation_buttons
 from comments.models import Comment
+from news.models import Feed
 from subscriptions.models import Delivery
 
 SHOWN = 8  # rows a panel lists before "all N"
@@ -59,6 +60,10 @@ def panels(request):
                 for row in problems.values("status").annotate(n=Count("pk")).order_by()
             },
         }
+    if user.has_perm("news.view_feed"):
+        context["failing_feeds"] = listing(
+            Feed.objects.failing().order_by("last_error_at"), changelist("news_feed")
+        )
     if apps.is_installed("stats"):
         context["statistics_panel"] = "studio/_statistics.html"
     return context

@@ -57,6 +57,9 @@ def test_a_failing_feed_keeps_its_last_good_items_and_tells_staff(client, feed_s
     client.force_login(staff)
     listing = client.get("/admin/news/feed/").content.decode()
     assert "Failing since" in listing and "not an RSS or Atom feed" in listing
+    dashboard = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    panel = dashboard.select_one("#failing-feeds").get_text(" ", strip=True)
+    assert "News feeds that fail 1" in panel and "Spine Society : not an RSS or Atom feed" in panel
 
 
 def test_a_feed_over_the_size_cap_is_refused_and_nothing_changes(feed_server, settings):

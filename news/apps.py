@@ -4,8 +4,6 @@ from django.apps import AppConfig
 class NewsConfig(AppConfig):
     name = "news"
     verbose_name = "News from other sites"
-    # What the staff groups may do here (articles.groups): Editors choose the feeds.
-    staff_permissions = {"Editors": ["feed"]}
 
     def ready(self):
         from ops.worker import worker_started

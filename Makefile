@@ -21,17 +21,35 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# The site and a task worker, on SQLite, with the demo content loaded once.
-run: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Back Story: http://$(HOST):$(PORT)/  (staff: make createsuperuser, then /admin/)"
-	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+# The site and a task worker, on SQLite, with the demo content loaded once. DEBUG=0 by default,
+# so missing pages and errors look as readers see them (tracebacks go to this terminal); run
+# `make run DEBUG=1` for Django's debug pages. Mail is saved in ./outbox/, one file a message.
+DEBUG ?= 0
+SECRET_KEY ?= make-run-on-this-machine-only-not-a-secret
+OUTBOX ?= outbox
+RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY='$(SECRET_KEY)' EMAIL_OUTBOX=$(OUTBOX) SITE_URL=http://$(HOST):$(PORT)
 
+run: $(VENV)/.installed
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(PY) manage.py load_demo
+	@if [ -t 0 ] && ! $(RUN_ENV) $(PY) manage.py welcome --has-staff; then \
+	  echo "No staff account yet: create one now to sign in at /admin/ (Ctrl-C skips)."; \
+	  $(RUN_ENV) $(PY) manage.py createsuperuser || true; \
+	fi
+	@$(RUN_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
+	until $(PY) -c "import urllib.request as u; u.urlopen('http://$(HOST):$(PORT)/healthz', timeout=1)" 2>/dev/null; do \
+	  kill -0 $$server 2>/dev/null || exit 1; sleep 0.5; \
+	done; \
+	$(RUN_ENV) $(PY) manage.py welcome --url http://$(HOST):$(PORT)/; \
+	wait $$server
+
+# A staff account for the admin, in the same settings as `make run` (no DEBUG juggling).
 createsuperuser: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py createsuperuser
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py createsuperuser
 
 # The whole suite: SQLite unless DATABASE_URL is set. Browser tests use /usr/bin/chromium.
 test: $(VENV)/.installed-dev
@@ -68,4 +86,4 @@ lighthouse: $(VENV)/.installed
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) staticfiles outbox .pytest_cache .ruff_cache .import_linter_cache

@@ -153,6 +153,10 @@ class ArticleQuerySet(models.QuerySet):
         if connections[self.db].vendor != "postgresql":
             return search.fallback_search(self, text)
         query = SearchQuery(text, search_type="websearch", config=search.SEARCH_CONFIG)
+        folded = search.fold(text)
+        if folded != text:
+            # "ÉPIDURAL" finds what "epidural" finds, and what "épidural" finds too.
+            query |= SearchQuery(folded, search_type="websearch", config=search.SEARCH_CONFIG)
         return (
             self.filter(search_document=query)
             .annotate(

@@ -6,6 +6,7 @@ highlighting of the SQLite fallback, and the snippets both show under each resul
 """
 
 import re
+import unicodedata
 from html import unescape
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -110,6 +111,33 @@ STOP_WORDS = frozenset(
 )  # fmt: skip
 
 
+def fold(text):
+    """`text` without its accents: "Épidural" becomes "Epidural" (case is left alone)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _accent_variants():
+    """{letter: every Latin letter that is it with an accent}, e.g. "e": "eèéêëēĕėęě"."""
+    variants = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = fold(char).lower()
+        if len(base) == 1 and base.isascii() and base.isalpha() and char.lower() == char:
+            variants.setdefault(base, base)
+            variants[base] += char
+    return variants
+
+
+_VARIANTS = _accent_variants()
+
+
+def accent_pattern(stem):
+    """A regular expression for a folded stem that matches it with or without accents (with
+    re.IGNORECASE, in any case): what PostgreSQL's unaccented query and SQLite's REGEXP share."""
+    return "".join(f"[{_VARIANTS[c]}]" if c in _VARIANTS else re.escape(c) for c in stem)
+
+
 def query_stems(text):
     """(wanted, unwanted) word stems of a query; "-word" unwanted, as in a web search engine.
 
@@ -117,7 +145,8 @@ def query_stems(text):
     either database: "-sciatica" alone would otherwise mean every other article.
     """
     wanted, unwanted = {}, {}
-    for chunk in text.lower().split():
+    # Folded: "ÉPIDURAL" and "epidural" are one word (accent_pattern finds either in the text).
+    for chunk in fold(text).lower().split():
         for word in _TERM.findall(chunk):
             if word not in STOP_WORDS:
                 (unwanted if chunk.startswith("-") else wanted)[crude_stem(word)] = True
@@ -125,7 +154,7 @@ def query_stems(text):
 
 
 def _word_start(stem):
-    return rf"\b{re.escape(stem)}"
+    return rf"\b{accent_pattern(stem)}"
 
 
 def _anywhere(pattern):
@@ -185,7 +214,7 @@ def text_snippet(text, stems, length=SNIPPET_WORDS):
     words = list(re.finditer(r"\S+", text))
     if not words:
         return mark_safe("")
-    alternatives = "|".join(map(re.escape, stems))
+    alternatives = "|".join(map(accent_pattern, stems))
     pattern = re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
     first = pattern.search(text) if stems else None
     start = 0

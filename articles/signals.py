@@ -79,3 +79,16 @@ def send_sample(article, published_at, address):
         sender=type(article), article=article, published_at=published_at, address=address
     )
     return sum(1 for _receiver, answer in answers if answer)
+
+
+# Sent by `load_demo` after the articles' demo content is in: apps with demo content of their own
+# (the comments app's conversation) add it; each receiver returns lines for the command to print.
+demo_loaded = Signal()
+
+
+def load_others_demo():
+    """The other apps' demo content, after ours; the lines their receivers reported."""
+    lines = []
+    for _receiver, answer in demo_loaded.send(sender=None):
+        lines.extend(answer or [])
+    return lines

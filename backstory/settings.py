@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "articles",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",
+    # The sidebar's news from other sites' feeds, fetched by the server.
+    "news",
     "pagecache",
     "wordpress",
     "studio",
@@ -237,7 +239,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
-# Mail: SMTP when EMAIL_HOST is set, otherwise printed to the console.
+# Mail: SMTP when EMAIL_HOST is set, else files in EMAIL_OUTBOX if set, else the console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "The Back Story <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env("EMAIL_HOST"):
@@ -248,6 +250,10 @@ if env("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
     EMAIL_TIMEOUT = 30
+elif env("EMAIL_OUTBOX"):
+    # Each message as files a person can open (mailer/outbox.py): make run uses ./outbox/.
+    EMAIL_BACKEND = "mailer.outbox.EmailBackend"
+    EMAIL_OUTBOX = Path(env("EMAIL_OUTBOX"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -393,6 +399,14 @@ COMMENTS_RATE_WINDOW = 60
 # the mail quotes at most COMMENTS_CONFIRM_QUOTE_CHARS of the comment.
 COMMENTS_CONFIRM_MAIL_INTERVAL = 600
 COMMENTS_CONFIRM_QUOTE_CHARS = 100
+# News from other sites (news/): feeds staff choose, fetched by a periodic task.
+NEWS_FETCH_SECONDS = int(env("NEWS_FETCH_SECONDS", "1800"))
+NEWS_TIMEOUT_SECONDS = 10
+NEWS_MAX_BYTES = 1024 * 1024
+NEWS_ITEMS_PER_FEED = 10
+NEWS_BOX_ITEMS = 5
+NEWS_BOX_TITLE = env("NEWS_BOX_TITLE", "News from other sites")
+NEWS_USER_AGENT = f"BackStory-news/1 (+{SITE_URL}/)"
 # Likes and unlikes allowed per client IP per hour.
 LIKES_RATE_LIMIT = int(env("LIKES_RATE_LIMIT", "30"))
 

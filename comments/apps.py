@@ -19,8 +19,10 @@ class CommentsConfig(AppConfig):
         from django_comments_xtd import views as xtd_views
         from django_comments_xtd.models import TmpXtdComment, publish_or_unpublish_on_pre_save
 
+        from articles.signals import demo_loaded
         from ops.signals import worker_started
 
+        from .demo import on_demo_loaded
         from .tasks import worker_started as comment_mail_at_worker_start
         from .views import on_comment_posted
 
@@ -32,6 +34,7 @@ class CommentsConfig(AppConfig):
         # publish held replies); Comment.set_status recomputes visibility instead.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender="comments.Comment")
 
+        demo_loaded.connect(on_demo_loaded, dispatch_uid="comments-demo")
         # A deleted visible comment (the admin's bulk delete too) leaves cached pages stale.
         post_delete.connect(
             comment_deleted, sender="comments.Comment", dispatch_uid="comments-deleted"

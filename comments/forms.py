@@ -29,15 +29,18 @@ class CommentForm(XtdCommentForm):
         # xtd's own length validator goes (clean_comment says it in plainer words); the null
         # character one stays: PostgreSQL refuses NUL in text, which was a 500.
         self.fields["comment"].validators = [ProhibitNullCharactersValidator()]
-        self.fields["comment"].widget = forms.Textarea(
-            attrs={"rows": 6, "maxlength": settings.COMMENTS_MAX_CHARS}
-        )
+        # No maxlength: a browser would silently cut a pasted text. comments.js counts instead,
+        # and clean_comment says how much is too much.
+        self.fields["comment"].widget = forms.Textarea(attrs={"rows": 6})
         self.fields["followup"].label = "Notify me of follow-up comments via email"
         self.fields["followup"].widget = forms.CheckboxInput()
         self.fields["honeypot"].label = "Leave this field empty"
         self.fields["honeypot"].widget.attrs.update(tabindex="-1", autocomplete="off")
         for name in ("name", "email", "url", "comment", "followup"):
             self.fields[name].widget.attrs["id"] = f"id_{name}{self._suffix()}"
+        self.fields["comment"].widget.attrs["aria-describedby"] = (
+            f"id_comment{self._suffix()}_count"
+        )
 
     def _suffix(self):
         reply_to = self.initial.get("reply_to")

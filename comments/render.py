@@ -29,11 +29,22 @@ def visible_comments(article):
 
 
 def badge(comment, author_user_id):
+    """(label, css class) of the badge beside a commenter's name, or None."""
     if not comment.user_id:
-        return ""
+        return None
     if comment.user_id == author_user_id:
-        return "Author"
-    return "Practice team" if comment.user.is_staff else ""
+        return "Author", "badge-author"
+    return ("Practice team", "badge-team") if comment.user.is_staff else None
+
+
+def time_html(moment):
+    """A comment's time in the site's zone (TIME_ZONE): short in the text, in full on hover."""
+    when = timezone.localtime(moment)
+    full = f"{when:%A} {when.day} {when:%B %Y} at {when:%H:%M} ({when.tzname()})"
+    return (
+        f'<time datetime="{when.isoformat()}" title="{escape(full)}">'
+        f"{when.day} {when:%B %Y} at {when:%H:%M}</time>"
+    )
 
 
 def render_tree(comments, author_user_id, replies_open, max_level):
@@ -48,7 +59,6 @@ def render_tree(comments, author_user_id, replies_open, max_level):
         following = comments[index + 1].level if index + 1 < len(comments) else 0
         name = escape(comment.user_name)
         anchor = f"c{comment.pk}"
-        when = timezone.localtime(comment.submit_date)
         author = (
             f'<a href="{escape(comment.user_url)}" rel="nofollow ugc noopener">{name}</a>'
             if comment.user_url
@@ -61,9 +71,9 @@ def render_tree(comments, author_user_id, replies_open, max_level):
             f'<span class="avatar avatar-{comment.avatar_colour}" aria-hidden="true">'
             f"{escape(comment.initials)}</span>"
             f'<span class="comment-author">{author}</span>'
-            + (f'<span class="badge">{label}</span>' if label else "")
-            + f'<a class="comment-date" href="#{anchor}"><time datetime="{when.isoformat()}">'
-            f"{when.day} {when:%B %Y} at {when:%H:%M}</time></a></header>"
+            + (f'<span class="badge {label[1]}">{label[0]}</span>' if label else "")
+            + f'<a class="comment-date" href="#{anchor}">{time_html(comment.submit_date)}</a>'
+            "</header>"
             f'<div class="comment-text">{comment.text_html}</div>'
         )
         if replies_open and level < max_level:

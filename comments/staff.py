@@ -40,9 +40,18 @@ def can_reply_to(comment):
     )
 
 
+# A staff member with neither an author profile nor a first and last name: the login name is
+# an account's secret half, never a public signature.
+STAFF_FALLBACK_NAME = "The practice team"
+
+
 def staff_name(user):
+    """The name a staff member's comments are signed with: their author profile's display
+    name, else their first and last name, never their login name."""
     author = getattr(user, "author", None)
-    return (author.name if author else "") or user.get_full_name() or user.get_username()
+    return ((author.name if author else "") or user.get_full_name()).strip() or (
+        STAFF_FALLBACK_NAME
+    )
 
 
 def reply(parent, user, text):

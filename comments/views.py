@@ -18,6 +18,8 @@ from guard.requests import client_ip
 
 from . import policy, tokens
 from .models import Comment, Like, email_digest, ip_digest
+from .render import time_html as render_time
+from .staff import staff_name
 
 CONFIRMED_COOKIE = "bs_confirmed"
 CONFIRMED_SALT = "comments.confirmed-addresses"
@@ -90,6 +92,10 @@ def post(request):
             "Comment not sent",
             "That was quicker than anyone can write: wait a few seconds and send it again.",
         )
+    if request.user.is_authenticated and request.user.is_staff:
+        # Staff see no name field; django_comments would sign with the login name.
+        request.POST = request.POST.copy()
+        request.POST["name"] = staff_name(request.user)[:50]
     request.confirmed_digests = confirmed_digests(request)
     with transaction.atomic():
         return post_comment(request)
@@ -135,10 +141,29 @@ def posted(request):
     comment = get_object_or_404(Comment, pk=pk)
     if comment.is_public:
         return HttpResponseRedirect(comment_url(comment))
-    article = comment.content_object
-    response = render(request, "comments/posted.html", {"comment": comment, "article": article})
+    response = render(request, "comments/posted.html", posted_context(comment))
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def posted_context(comment):
+    """The page a writer sees while their comment waits, with what comments.js keeps in this
+    browser to show the comment in place (to this writer only: the article page itself is
+    everyone's, and cached)."""
+    return {
+        "comment": comment,
+        "article": comment.content_object,
+        "held": {
+            "id": comment.pk,
+            "article": int(comment.object_pk),
+            "parent": 0 if comment.parent_id == comment.pk else comment.parent_id,
+            "level": comment.level,
+            "name": comment.user_name,
+            "html": comment.text_html,
+            "time": render_time(comment.submit_date),
+            "status": comment.status,
+        },
+    }
 
 
 def comment_url(comment):
@@ -160,9 +185,7 @@ def confirm(request, token):
     if comment.is_public:
         response = HttpResponseRedirect(comment_url(comment))
     else:
-        response = render(
-            request, "comments/posted.html", {"comment": comment, "article": comment.content_object}
-        )
+        response = render(request, "comments/posted.html", posted_context(comment))
     digests = confirmed_digests(request) | {email_digest(comment.user_email)}
     response.set_signed_cookie(
         CONFIRMED_COOKIE,
@@ -234,7 +257,8 @@ def like(request, year, month, day, slug, undo=False):
             pass  # the same reader's concurrent like won: nothing changes
     count = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
     if "application/json" in request.headers.get("Accept", ""):
-        response = JsonResponse({"likes": count, "liked": not undo})
+        # `at`: the server's clock, which comments.js compares with the page's own count time.
+        response = JsonResponse({"likes": count, "liked": not undo, "at": round(time.time(), 3)})
     else:
         response = redirect(article.get_absolute_url() + "#likes")
     if new_reader:

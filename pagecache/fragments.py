@@ -29,10 +29,14 @@ class Fragment:
     name: str
     seconds: int | None  # None: the page cache's own rule, see `timeout`
     retired_by: str
+    # False: kept for its lifetime whatever else changes (what it shows comes from elsewhere).
+    versioned: bool = True
 
     def key(self, *parts):
         # Parts come from addresses readers type: hashed, so any length and character is a key.
         digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+        if not self.versioned:
+            return f"pagecache:{self.name}:{digest}"
         return f"pagecache:{self.name}:{version.current()}:{digest}"
 
     def timeout(self):
@@ -79,6 +83,10 @@ DECLARED = {
         # An article's rendered comment tree and its count: one query and up to hundreds of
         # comments (comments/templatetags/comments_tags.py).
         Fragment("comment_tree", 600, "the content version (a comment appearing or leaving)"),
+        # The latest items of the feeds staff chose, for the sidebar: one query. Other sites'
+        # news, fetched every half hour, so only its lifetime retires it: a change of our own
+        # content rebuilds the sidebar without asking for it again (news/templatetags/news.py).
+        Fragment("news", 300, "its lifetime only", versioned=False),
     )
 }
 

@@ -12,6 +12,7 @@ from articles.models import Article
 from articles.selectors import medical_review_due
 from comments.admin import moderation_buttons
 from comments.models import Comment, CommentMail
+from news.models import Feed
 from ops.alerts import recent as recent_alerts
 from subscriptions.models import Delivery
 
@@ -69,6 +70,10 @@ def panels(request):
     if user.has_perm("subscriptions.view_delivery") or user.has_perm("comments.change_comment"):
         # Shown whether or not they were mailed: the relay that failed often refused them too.
         context["mail_alerts"] = listing(recent_alerts(), None)
+    if user.has_perm("news.view_feed"):
+        context["failing_feeds"] = listing(
+            Feed.objects.failing().order_by("last_error_at"), changelist("news_feed")
+        )
     if apps.is_installed("stats"):
         context["statistics_panel"] = "studio/_statistics.html"
     return context

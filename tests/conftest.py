@@ -140,3 +140,13 @@ def start_worker(smtp_server, task_queue):
         worker.terminate()
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def feed_server():
+    """An RSS feed on loopback (tests/feed_server.py) whose status and body a test sets."""
+    from tests.feed_server import FeedServer
+
+    server = FeedServer()
+    yield server
+    server.close()

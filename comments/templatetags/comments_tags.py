@@ -1,3 +1,5 @@
+import time
+
 from django import template
 from django.conf import settings
 from django.db.models import CharField, Count, OuterRef, Subquery
@@ -10,6 +12,7 @@ from ..forms import CommentForm
 from ..models import Comment, Like
 from ..policy import comments_open
 from ..render import render_tree, visible_comments
+from ..staff import staff_name
 
 register = template.Library()
 
@@ -23,8 +26,9 @@ def cached_tree(request, article, replies_open):
         max_level = settings.COMMENTS_MAX_DEPTH - 1
         return str(render_tree(comments, author_user, replies_open, max_level)), len(comments)
 
+    # The zone is in the key: the tree's times are rendered in it (comments.render.time_html).
     html, count = request.fragments.fetch(
-        "comment_tree", build, article.pk, int(replies_open), author_user
+        "comment_tree", build, article.pk, int(replies_open), author_user, settings.TIME_ZONE
     )
     return mark_safe(html), count
 
@@ -35,6 +39,9 @@ def comments_section(context, article):
     replies_open = comments_open(article)
     comment_list, count = cached_tree(request, article, replies_open)
     likes = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
+    # When the count was taken: the page may be served from a cache for a while, and a reader
+    # who liked the article since then is shown the count their own like returned (comments.js).
+    counted_at = f"{time.time():.3f}"
     return {
         "request": request,
         "user": request.user,
@@ -42,6 +49,7 @@ def comments_section(context, article):
         "comment_list": comment_list,
         "count": count,
         "likes": likes,
+        "counted_at": counted_at,
         "open": replies_open,
         "form": CommentForm(article),
     }
@@ -79,6 +87,17 @@ def listing_counts(articles):
         .values_list("pk", "comment_count", "like_count")
     )
     return {pk: {"comments": c, "likes": n} for pk, c, n in rows}
+
+
+@register.filter
+def signature(user):
+    """The name a staff member's comments are signed with (never the login name)."""
+    return staff_name(user)
+
+
+@register.filter
+def thousands(number):
+    return f"{number:,}"
 
 
 @register.filter

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.demo import KINDS, DemoContentError, load_demo
+from articles.signals import load_others_demo
 
 SINGULAR = {
     "authors": "author", "categories": "category", "tags": "tag", "articles": "article",
@@ -12,7 +13,8 @@ SINGULAR = {
 class Command(BaseCommand):
     help = (
         "Load the demo content: two fictional authors, three categories, seven tags, six "
-        "articles, four pages and the site settings. Safe to run again: anything whose slug "
+        "articles, four pages and the site settings, then the other apps' demo content (a comment "
+        "conversation with likes). Safe to run again: anything whose slug "
         "already exists is left as it is (staff edits included), and site settings are filled "
         "in only where they still hold their defaults."
     )
@@ -30,6 +32,7 @@ class Command(BaseCommand):
 
         try:
             counts = load_demo(report=report)
+            others = load_others_demo()
         except (DemoContentError, ValidationError) as error:
             raise CommandError(f"The demo content could not be loaded: {error}") from error
 
@@ -45,3 +48,5 @@ class Command(BaseCommand):
             if fields
             else "Site settings: left as they were"
         )
+        for line in others:
+            self.stdout.write(line)

@@ -1,0 +1,1 @@
+from tests.subscriptions.conftest import db_tasks  # noqa: F401  (shared fixture)

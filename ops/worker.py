@@ -51,4 +51,16 @@ def claimant_gone(who):
         return True
     except PermissionError:
         return False  # it runs, as another user
-    return False
+    return _zombie(int(pid))
+
+
+def _zombie(pid):
+    # A killed process whose parent died too (RQ's work horse after `kill -9` of its worker)
+    # can stay a zombie when nothing reaps orphans (a container's first process): it answers
+    # signal 0 but runs no more.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in {"Z", "X"}

@@ -25,11 +25,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-from web import Nginx, port_free
+from web import Nginx, port_free, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "bench" / "lighthouse"
@@ -51,17 +50,6 @@ def install_lighthouse():
         log("installing Lighthouse 12.2.3 into bench/lighthouse/node_modules")
         run("npm", "install", "--prefix", str(TOOL), "--no-audit", "--no-fund",
             "--no-package-lock", "--loglevel=error")  # fmt: skip
-
-
-def wait_for(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {timeout}s")
 
 
 SETUP = """

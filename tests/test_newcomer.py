@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_make_run_shows_the_sites_own_error_pages_and_saves_mail_in_outbox():
     plan = subprocess.run(
-        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     runserver = next(line for line in plan.splitlines() if "runserver" in line)
     assert "DEBUG=0" in runserver and "SECRET_KEY=" in runserver

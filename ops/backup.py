@@ -55,10 +55,6 @@ def media_path(database_file):
     return database_file.with_name(database_file.stem + MEDIA_SUFFIX)
 
 
-def media_is_local():
-    return getattr(settings, "MEDIA_STORAGE", "local") == "local"
-
-
 def backup(destination=None, *, media=True, alias="default"):
     """Write the database (and the media files) to `destination`; return where they went."""
     destination = Path(destination or default_path(alias))
@@ -72,7 +68,7 @@ def backup(destination=None, *, media=True, alias="default"):
             _pg(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
                  f"--file={partial}"], alias)  # fmt: skip
     tar = None
-    if media and media_is_local() and Path(settings.MEDIA_ROOT).is_dir():
+    if media and Path(settings.MEDIA_ROOT).is_dir():
         tar = media_path(destination)
         with _atomic(tar) as partial, tarfile.open(partial, "w:gz") as archive:
             archive.add(settings.MEDIA_ROOT, arcname=".")
@@ -100,8 +96,6 @@ def restore(source, *, media=True, alias="default"):
              "--exit-on-error", "--single-transaction", str(source)], alias)  # fmt: skip
     tar = media_path(source)
     if media and tar.is_file():
-        if not media_is_local():
-            raise BackupError("MEDIA_STORAGE is not local: restore the media files to it yourself.")
         Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
         with tarfile.open(tar, "r:gz") as archive:
             # The "data" filter refuses absolute paths, links out of the folder and devices.

@@ -32,4 +32,4 @@ class Command(BaseCommand):
             if result.media:
                 self.stdout.write(f"Media files: {result.media}")
             elif not no_media:
-                self.stdout.write("Media files: none here (nothing uploaded, or MEDIA_STORAGE=s3).")
+                self.stdout.write("Media files: none here (nothing uploaded yet).")

@@ -24,10 +24,10 @@ def parse(page):
     """A response, bytes, a string or an already parsed page, as a parsed page."""
     if isinstance(page, Tag):
         return page
-    return BeautifulSoup(_source(page), "lxml")
+    return BeautifulSoup(source(page), "lxml")
 
 
-def _source(page):
+def source(page):
     # Not getattr(page, "content"): on a parsed page that would look for a <content> element.
     content = page.content if hasattr(type(page), "content") else page
     return content.decode() if isinstance(content, bytes) else content
@@ -85,7 +85,7 @@ def attrs(page, selector, name):
 def everything(page):
     """Every string in the page: its source, then each text (scripts, styles and comments
     included) and each attribute name and value with entities decoded."""
-    found = [] if isinstance(page, Tag) else [_source(page)]
+    found = [] if isinstance(page, Tag) else [source(page)]
     soup = parse(page)
     found.extend(str(string) for string in soup.find_all(string=True))
     for node in soup.find_all(True):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments.models import Comment, Like
 from tests.comments.conftest import ORIGIN, without_own_comment
-from tests.pages import _source, nowhere, parse, text
+from tests.pages import nowhere, parse, source, text
 from tests.smtp import body_html, body_text
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +94,8 @@ def without(page, words):
     """The parsed page with the words taken out of its texts, and without what differs by
     comment (its id and time, in the link back to it and in what the browser keeps to show it
     to its writer): the rest must be equal."""
-    source = without_own_comment(_source(page), "")
-    soup = parse(source)
+    html = without_own_comment(source(page), "")
+    soup = parse(html)
     for string in soup.find_all(string=lambda s: words in s):
         string.replace_with(string.replace(words, ""))
     return soup

@@ -395,6 +395,8 @@ COMMENTS_CONFIRM_MAX_AGE = 3 * 24 * 3600
 # Posts allowed per client IP and per email address in each window.
 COMMENTS_RATE_LIMIT = int(env("COMMENTS_RATE_LIMIT", "5"))
 COMMENTS_RATE_WINDOW = 60
+# The form's health-detail check (POST /comments/check/), asked once per "Post Comment" press.
+COMMENTS_CHECK_RATE_LIMIT = int(env("COMMENTS_CHECK_RATE_LIMIT", "30"))
 # A guest's comment mails a confirmation link at most once per address in this many seconds;
 # the mail quotes at most COMMENTS_CONFIRM_QUOTE_CHARS of the comment.
 COMMENTS_CONFIRM_MAIL_INTERVAL = 600

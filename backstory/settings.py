@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "images",
     "authors",
     "articles",
+    # Medical review reminders: the reviewers' weekly mail.
+    "medreview",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",
     # The sidebar's news from other sites' feeds, fetched by the server.
@@ -360,6 +362,10 @@ MARKDOWN_RENDER_SECONDS = float(env("MARKDOWN_RENDER_SECONDS", "10"))
 
 # A clinical article (one with a medical reviewer) is due for review this long after its last.
 MEDICAL_REVIEW_INTERVAL_MONTHS = int(env("MEDICAL_REVIEW_INTERVAL_MONTHS", "12"))
+# The dashboard's "review due soon": reviews falling due within this many days.
+MEDICAL_REVIEW_DUE_SOON_DAYS = int(env("MEDICAL_REVIEW_DUE_SOON_DAYS", "30"))
+# How often the worker looks for reviewers to remind (each is mailed at most once a week).
+MEDICAL_REVIEW_REMINDER_SECONDS = int(env("MEDICAL_REVIEW_REMINDER_SECONDS", str(6 * 3600)))
 
 # Feeds carry each article's full text (content:encoded, Atom <content>), as the old blog's did;
 # 0 sends only the excerpt and a link, for readers to come to the site.

@@ -321,6 +321,11 @@ class Article(models.Model):
         # updated_at and the redirects of old addresses: articles.changes, against the saved row.
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        if self.status != self.Status.PUBLISHED or not self.published_at:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        return permalink(self.local_date, self.slug)
+
     @property
     def review_interval(self):
         """Months between medical reviews: the article's own, else the site's default."""
@@ -333,11 +338,6 @@ class Article(models.Model):
         if not (self.reviewed_by_id and self.last_reviewed):
             return None
         return add_months(self.last_reviewed, self.review_interval)
-
-    def get_absolute_url(self):
-        if self.status != self.Status.PUBLISHED or not self.published_at:
-            return reverse("articles:preview", kwargs={"pk": self.pk})
-        return permalink(self.local_date, self.slug)
 
     def clean(self):
         errors = {}

@@ -78,11 +78,17 @@ def test_a_reviewer_gets_one_mail_a_week_listing_their_overdue_articles(
     assert message["Subject"] == "Medical review overdue: 2 articles on The Back Story"
     body = body_text(message)
     assert "Dear Dr. Ana Lee" in body
-    assert "- Neck pain at work: never reviewed" in body and "Sciatica basics: last reviewed" in body
+    assert (
+        "- Neck pain at work: never reviewed" in body and "Sciatica basics: last reviewed" in body
+    )
     assert "Reviewed lately" not in body
     assert "/admin/articles/article/" in body
     row = ReviewReminder.objects.get()
-    assert (row.status, row.articles, row.week) == ("sent", 2, reminders.week_of(timezone.localdate()))
+    assert (row.status, row.articles, row.week) == (
+        "sent",
+        2,
+        reminders.week_of(timezone.localdate()),
+    )
 
     # The same week again, however often the task runs: nothing more.
     assert reminders.promise() == 0 and reminders.send_due() == 0
@@ -136,7 +142,10 @@ def test_the_article_says_who_reviewed_it_and_when_apart_from_updated_and_in_jso
     article.tags.create(name="Spinal stenosis", slug="spinal-stenosis")
     type(article).objects.filter(pk=article.pk).update(updated_at=timezone.now())
     page = client.get(article.get_absolute_url())
-    assert text(page, ".medical-review") == "Medically reviewed by Dr. Ana Lee, MD, FAAOS on 4 May 2026"
+    assert (
+        text(page, ".medical-review")
+        == "Medically reviewed by Dr. Ana Lee, MD, FAAOS on 4 May 2026"
+    )
     assert text(page, ".entry-meta .updated").startswith("Updated ")
     assert "Medically" not in text(page, ".entry-meta")
     [script] = select(page, 'script[type="application/ld+json"]')
@@ -153,7 +162,15 @@ def test_staff_set_the_interval_in_the_article_form(editor_client, reviewer):
     article = ArticleFactory(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 31))
     form = editor_client.get(f"/admin/articles/article/{article.pk}/change/")
     options = [o.get_text() for o in select(form, "select[name=review_interval_months] option")]
-    assert options == ["---------", "3 months", "6 months", "12 months", "18 months", "24 months", "36 months"]
+    assert options == [
+        "---------",
+        "3 months",
+        "6 months",
+        "12 months",
+        "18 months",
+        "24 months",
+        "36 months",
+    ]
     article.review_interval_months = 3
     assert article.review_due_on == datetime.date(2026, 4, 30)
     article.review_interval_months = None

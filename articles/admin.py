@@ -41,7 +41,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "body", "excerpt", "published_at", "author", "category",
             "tags", "featured_image", "featured_image_alt", "meta_description", "reviewed_by",
-            "last_reviewed", "comments_open",
+            "last_reviewed", "review_interval_months", "comments_open",
         ]  # fmt: skip
 
     def __init__(self, *args, request=None, **kwargs):
@@ -155,7 +155,10 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
             "Featured image",
             {"fields": ["featured_image", "featured_from_library", "featured_image_alt"]},
         ),
-        ("Medical review", {"fields": ["reviewed_by", "last_reviewed"]}),
+        (
+            "Medical review",
+            {"fields": ["reviewed_by", "last_reviewed", "review_interval_months"]},
+        ),
         ("Comments", {"fields": ["comments_open"]}),
         # Last, right above its preview of the search result and the social card.
         ("Search and sharing", {"fields": ["meta_description"]}),

@@ -27,7 +27,7 @@ from .models import Article, Category, Page, Tag
 ARTICLE_FIELDS = (
     "title", "slug", "body", "excerpt", "meta_description", "author", "category", "tags",
     "featured_image", "featured_image_alt", "status", "published_at", "reviewed_by",
-    "last_reviewed", "comments_open",
+    "last_reviewed", "review_interval_months", "comments_open",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "slug", "body", "meta_description", "is_published", "menu_order")
 
@@ -35,7 +35,7 @@ PAGE_FIELDS = ("title", "slug", "body", "meta_description", "is_published", "men
 RESTORED = {
     Article: (
         "title", "body", "excerpt", "meta_description", "featured_image_alt", "category_id",
-        "reviewed_by_id", "last_reviewed", "comments_open",
+        "reviewed_by_id", "last_reviewed", "review_interval_months", "comments_open",
     ),
     Page: ("title", "body", "meta_description"),
 }  # fmt: skip

@@ -34,6 +34,20 @@ RESERVED_SLUGS = frozenset(
 )  # fmt: skip
 WORDS_PER_MINUTE = 220
 
+# How often a clinical article's medical review may be set to recur, in months (empty: the
+# site's MEDICAL_REVIEW_INTERVAL_MONTHS). A short list, so "review due" stays one query.
+REVIEW_INTERVALS = (3, 6, 12, 18, 24, 36)
+
+
+def add_months(day, months):
+    """The same day `months` later (earlier if negative); the month's last day when that month
+    is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (first_of_next - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
 
 def validate_slug_not_reserved(value):
     if value.lower() in RESERVED_SLUGS or re.fullmatch(r"\d{4}", value):
@@ -257,7 +271,17 @@ class Article(models.Model):
         related_name="reviewed_articles",
         verbose_name="medically reviewed by",
     )
-    last_reviewed = models.DateField(null=True, blank=True)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="The day the reviewer last checked the article."
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every",
+        null=True,
+        blank=True,
+        choices=[(n, f"{n} months") for n in REVIEW_INTERVALS],
+        help_text="How often the reviewer checks it again. Empty: the site's default "
+        "(MEDICAL_REVIEW_INTERVAL_MONTHS, 12 months unless set).",
+    )
     search_document = models.GeneratedField(
         expression=search.SearchDocument(), output_field=SearchVectorField(), db_persist=True
     )
@@ -301,6 +325,19 @@ class Article(models.Model):
         if self.status != self.Status.PUBLISHED or not self.published_at:
             return reverse("articles:preview", kwargs={"pk": self.pk})
         return permalink(self.local_date, self.slug)
+
+    @property
+    def review_interval(self):
+        """Months between medical reviews: the article's own, else the site's default."""
+        return self.review_interval_months or settings.MEDICAL_REVIEW_INTERVAL_MONTHS
+
+    @property
+    def review_due_on(self):
+        """The day the next medical review falls due; None when it is not a clinical article or
+        was never reviewed (then it is due now)."""
+        if not (self.reviewed_by_id and self.last_reviewed):
+            return None
+        return add_months(self.last_reviewed, self.review_interval)
 
     def clean(self):
         errors = {}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from authors.models import Author
 
-from .models import DEFAULT_CATEGORY_SLUG, Article, Category
+from .models import DEFAULT_CATEGORY_SLUG, REVIEW_INTERVALS, Article, Category, add_months
 
 RELATED_COUNT = 3
 
@@ -87,30 +87,37 @@ def archive_months():
     ]
 
 
-def medical_review_due(today=None):
-    """Clinical articles whose medical review is due, the longest overdue first.
-
-    The one rule for "due" (the dashboard and anything else asking use it): a published article
-    with a medical reviewer, never reviewed or last reviewed more than
-    MEDICAL_REVIEW_INTERVAL_MONTHS ago.
-    """
-    today = today or timezone.localdate()
-    due_before = months_before(today, settings.MEDICAL_REVIEW_INTERVAL_MONTHS)
+def _reviewed_before(cutoff):
+    """Clinical articles whose next medical review falls due before `cutoff`: never reviewed,
+    or last reviewed more than their interval before it (one condition per interval)."""
+    default = settings.MEDICAL_REVIEW_INTERVAL_MONTHS
+    condition = Q(last_reviewed__isnull=True) | Q(
+        review_interval_months__isnull=True, last_reviewed__lt=add_months(cutoff, -default)
+    )
+    for months in REVIEW_INTERVALS:
+        condition |= Q(review_interval_months=months, last_reviewed__lt=add_months(cutoff, -months))
     return (
         Article.objects.filter(status=Article.Status.PUBLISHED, reviewed_by__isnull=False)
-        .filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=due_before))
+        .filter(condition)
         .select_related("reviewed_by")
         .order_by(F("last_reviewed").asc(nulls_first=True), "pk")
     )
 
 
-def months_before(day, months):
-    """The same day `months` earlier (the month's last day when that month is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
-    last_day = (first_of_next - datetime.timedelta(days=1)).day
-    return datetime.date(year, month, min(day.day, last_day))
+def review_overdue(today=None):
+    """Clinical articles whose medical review is overdue, the oldest review first: the one rule
+    for "overdue" (the dashboard, the reviewers' weekly mail). Clinical: published, with a
+    medical reviewer; overdue: never reviewed, or last reviewed longer ago than its interval
+    (the article's own, else MEDICAL_REVIEW_INTERVAL_MONTHS)."""
+    return _reviewed_before(today or timezone.localdate())
+
+
+def review_due_soon(today=None):
+    """Clinical articles whose review falls due within MEDICAL_REVIEW_DUE_SOON_DAYS, and is
+    not overdue yet: the next ones to plan."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.MEDICAL_REVIEW_DUE_SOON_DAYS)
+    return _reviewed_before(soon).exclude(pk__in=review_overdue(today).values("pk"))
 
 
 def _with_public_articles(queryset):

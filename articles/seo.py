@@ -56,6 +56,11 @@ def _person(author):
     return person
 
 
+def _subjects(article, tags):
+    names = [tag.name for tag in tags]
+    return names or [article.category.name]
+
+
 def article_structured_data(article, tags=(), publisher=""):
     """schema.org JSON-LD for an article: a BlogPosting, or, once a clinician has reviewed it, a
     MedicalWebPage (which is what carries reviewedBy and lastReviewed) whose mainEntity is the
@@ -98,6 +103,11 @@ def article_structured_data(article, tags=(), publisher=""):
         "url": url,
         "name": article.title,
         "reviewedBy": _person(article.reviewed_by),
+        # Written for patients, not clinicians (schema.org's MedicalAudienceType "Patient").
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        # What it is about: its tags (the conditions and treatments staff filed it under), else
+        # its category.
+        "about": [{"@type": "Thing", "name": name} for name in _subjects(article, tags)],
     }
     if article.last_reviewed:
         page["lastReviewed"] = article.last_reviewed.isoformat()

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "images",
     "authors",
     "articles",
+    # Medical review reminders: the reviewers' weekly mail.
+    "medreview",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",
     # The sidebar's news from other sites' feeds, fetched by the server.
@@ -360,6 +362,10 @@ MARKDOWN_RENDER_SECONDS = float(env("MARKDOWN_RENDER_SECONDS", "10"))
 
 # A clinical article (one with a medical reviewer) is due for review this long after its last.
 MEDICAL_REVIEW_INTERVAL_MONTHS = int(env("MEDICAL_REVIEW_INTERVAL_MONTHS", "12"))
+# The dashboard's "review due soon": reviews falling due within this many days.
+MEDICAL_REVIEW_DUE_SOON_DAYS = int(env("MEDICAL_REVIEW_DUE_SOON_DAYS", "30"))
+# How often the worker looks for reviewers to remind (each is mailed at most once a week).
+MEDICAL_REVIEW_REMINDER_SECONDS = int(env("MEDICAL_REVIEW_REMINDER_SECONDS", str(6 * 3600)))
 
 # Feeds carry each article's full text (content:encoded, Atom <content>), as the old blog's did;
 # 0 sends only the excerpt and a link, for readers to come to the site.
@@ -395,6 +401,8 @@ COMMENTS_CONFIRM_MAX_AGE = 3 * 24 * 3600
 # Posts allowed per client IP and per email address in each window.
 COMMENTS_RATE_LIMIT = int(env("COMMENTS_RATE_LIMIT", "5"))
 COMMENTS_RATE_WINDOW = 60
+# The form's health-detail check (POST /comments/check/), asked once per "Post Comment" press.
+COMMENTS_CHECK_RATE_LIMIT = int(env("COMMENTS_CHECK_RATE_LIMIT", "30"))
 # A guest's comment mails a confirmation link at most once per address in this many seconds;
 # the mail quotes at most COMMENTS_CONFIRM_QUOTE_CHARS of the comment.
 COMMENTS_CONFIRM_MAIL_INTERVAL = 600

@@ -92,7 +92,8 @@ def erase_address(address):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
-        "short_text", "name_shown", "article_link", "status", "submit_date", "moderation",
+        "short_text", "name_shown", "article_link", "status", "hold_reason", "submit_date",
+        "moderation",
     ]  # fmt: skip
     list_filter = ["status", ArticleFilter, "submit_date"]
     # A hash pasted from one comment finds the others from the same IP address.
@@ -221,9 +222,17 @@ class CommentAdmin(admin.ModelAdmin):
             return redirect("admin:index")
         back = safe_next(request, self.changelist_url)
         form = ReplyForm(request.POST or None)
+        findings = []
         if request.method == "POST" and form.is_valid():
             try:
-                answer = staff.reply(comment, request.user, form.cleaned_data["text"])
+                answer = staff.reply(
+                    comment,
+                    request.user,
+                    form.cleaned_data["text"],
+                    confirmed=request.POST.get("health_ok") == "1",
+                )
+            except staff.HealthWarning as warning:
+                findings = warning.findings
             except staff.ReplyRefused as refusal:
                 form.add_error("text", str(refusal))
             else:
@@ -249,6 +258,7 @@ class CommentAdmin(admin.ModelAdmin):
             "next": back,
             "can_reply": staff.can_reply_to(comment),
             "privacy_reminder": PRIVACY_REMINDER,
+            "findings": findings,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/comments/reply.html", context)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import policy
+from . import health, policy
 from .models import Comment
 
 # What each moderation button does, and how its outcome is worded.
@@ -22,6 +22,15 @@ DECISIONS = {
 
 class ReplyRefused(Exception):
     """Why a staff reply cannot be placed under this comment (a sentence for staff)."""
+
+
+class HealthWarning(ReplyRefused):
+    """The reply looks as if it discloses someone's health details or care: staff see what was
+    found and post it only if they confirm (`confirmed=True`)."""
+
+    def __init__(self, findings):
+        super().__init__(health.describe(findings))
+        self.findings = findings
 
 
 def moderate(comment, decision):
@@ -54,8 +63,12 @@ def staff_name(user):
     )
 
 
-def reply(parent, user, text):
+def reply(parent, user, text, confirmed=False):
     """A staff member's public reply under `parent`, approved at once; returns the reply.
+
+    Unless `confirmed`, a reply in which the health-detail guard finds anything (details,
+    words confirming the commenter's care, a quotation of their comment) is refused with a
+    `HealthWarning` naming what it found.
 
     Replying to a comment that waits for moderation approves it first (as WordPress's
     "Approve and reply" does): a reply under a hidden comment would be hidden too.
@@ -75,6 +88,8 @@ def reply(parent, user, text):
                 "earlier comment in this conversation instead."
             )
         raise ReplyRefused("Only approved comments, or comments waiting for you, take replies.")
+    if not confirmed and (findings := health.scan(text, staff=True, replying_to=parent.comment)):
+        raise HealthWarning(findings)
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
             policy.approve(parent)

@@ -12,6 +12,7 @@ from . import feeds, views
 
 urlpatterns = [
     path("comments/post/", views.post, name="comments-post-comment"),
+    path("comments/check/", views.check, name="comments-check"),
     path("comments/posted/", views.posted, name="comments-comment-done"),
     # xtd's reply view reverses this name for its default "next" (our form sends none).
     path("comments/posted/", views.posted, name="comments-xtd-sent"),

@@ -6,9 +6,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.crypto import get_random_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_comments import get_form
 from django_comments.views.comments import post_comment
 from django_comments_xtd.views import reply as xtd_reply
 
@@ -16,7 +18,7 @@ from articles.models import Article
 from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
-from . import policy, tokens
+from . import health, policy, tokens
 from .models import Comment, Like, email_digest, ip_digest
 from .render import time_html as render_time
 from .staff import staff_name
@@ -96,9 +98,77 @@ def post(request):
         # Staff see no name field; django_comments would sign with the login name.
         request.POST = request.POST.copy()
         request.POST["name"] = staff_name(request.user)[:50]
+    if not request.POST.get("health_ok"):
+        findings = health_findings(request)
+        if findings and (page := health_check_page(request, findings)):
+            return page
     request.confirmed_digests = confirmed_digests(request)
     with transaction.atomic():
         return post_comment(request)
+
+
+def is_staff(request):
+    return request.user.is_authenticated and request.user.is_staff
+
+
+def health_findings(request):
+    """The guard's findings on the comment being posted or checked (comments/health.py)."""
+    text = request.POST.get("comment", "")
+    if len(text) > settings.COMMENTS_MAX_CHARS:
+        return []  # refused as too long anyway; nothing to scan
+    replying_to = ""
+    if is_staff(request):
+        try:
+            parent = int(request.POST.get("reply_to") or 0)
+        except ValueError:
+            parent = 0
+        if parent:
+            visible = Comment.objects.visible().filter(pk=parent)
+            replying_to = visible.values_list("comment", flat=True).first() or ""
+    return health.scan(text, staff=is_staff(request), replying_to=replying_to)
+
+
+def health_check_page(request, findings):
+    """Without JavaScript, the guard's confirmation step: the form again, with the text kept,
+    what was found, and "Post anyway". None when the form has other errors, which xtd's view
+    shows first (the guard asks again on the next try)."""
+    try:
+        article = Article.objects.filter(pk=int(request.POST.get("object_pk", ""))).first()
+    except ValueError:
+        article = None
+    if article is None:
+        return None
+    data = request.POST.copy()
+    if request.user.is_authenticated:  # as django_comments' post_comment fills them in
+        data.setdefault("email", request.user.email)
+    form = get_form()(article, data=data)
+    if form.security_errors() or form.errors:
+        return None
+    response = render(
+        request, "comments/check.html", {"form": form, "findings": findings, "article": article}
+    )
+    response["Cache-Control"] = "private, no-store"  # the writer's own text
+    return response
+
+
+def comment_check_rate():
+    return f"{settings.COMMENTS_CHECK_RATE_LIMIT}/m"
+
+
+@same_site_post(
+    limits=[Limit("comment-check-ip", comment_check_rate, client_ip)], refused=refuse_comment
+)
+@require_POST
+def check(request):
+    """comments.js asks here before posting: the same findings as the confirmation step, and
+    the warning to show (the same template), as JSON."""
+    findings = health_findings(request)
+    html = render_to_string(
+        "comments/_health_warning.html", {"findings": findings, "inline": True}, request
+    )
+    return JsonResponse(
+        {"findings": [f.as_json() for f in findings], "html": html if findings else ""}
+    )
 
 
 def reply(request, cid):

@@ -5,11 +5,12 @@ only picks what a given staff member may see and how much of it.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
 from articles.models import Article
-from articles.selectors import medical_review_due
+from articles.selectors import review_due_soon, review_overdue
 from comments.admin import moderation_buttons
 from comments.models import Comment, CommentMail
 from news.models import Feed
@@ -37,7 +38,9 @@ def panels(request):
             changelist("articles_article", status="scheduled"),
         )
     if user.has_perm("articles.change_article") and user.has_perm("articles.publish_article"):
-        context["review_due"] = listing(medical_review_due(), None)
+        context["review_overdue"] = listing(review_overdue(), None)
+        context["review_due"] = listing(review_due_soon(), None)
+        context["review_due_days"] = settings.MEDICAL_REVIEW_DUE_SOON_DAYS
     if user.has_perm("comments.change_comment"):
         back = reverse("admin:index")
         held = listing(

@@ -125,6 +125,48 @@
     update();
   });
 
+  // The health-detail guard: before a comment is posted, the server's detector
+  // (comments/health.py, at /comments/check/) is asked whether the text looks like it carries
+  // personal health or contact details; its warning goes into the form, with "Edit my comment"
+  // and "Post anyway". Without this script, or if the check fails, the server asks the same
+  // question as a confirmation step when the comment is posted.
+  var clearWarning = function (form) {
+    Array.prototype.forEach.call(form.querySelectorAll(".health-warning"), function (old) {
+      old.parentNode.removeChild(old);
+    });
+  };
+  Array.prototype.forEach.call(document.querySelectorAll("form.comment-form[data-check]"),
+    function (form) {
+      if (!window.fetch || !window.FormData) return;
+      var sending = false;
+      form.addEventListener("submit", function (event) {
+        if (sending || (event.submitter && event.submitter.name === "health_ok")) return;
+        event.preventDefault();
+        var send = function () { sending = true; form.submit(); };
+        fetch(form.getAttribute("data-check"), {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+          headers: { Accept: "application/json" }
+        })
+          .then(function (response) { return response.ok ? response.json() : Promise.reject(); })
+          .then(function (result) {
+            clearWarning(form);
+            if (!result.findings.length) { send(); return; }
+            var holder = document.createElement("div");
+            holder.innerHTML = result.html; // the server's own template, its findings escaped
+            var warning = holder.querySelector(".health-warning");
+            form.querySelector(".form-submit").insertAdjacentElement("beforebegin", warning);
+            warning.focus();
+          })
+          .catch(send);
+      });
+      form.addEventListener("click", function (event) {
+        if (!event.target.closest(".health-edit")) return;
+        event.preventDefault();
+        clearWarning(form);
+        form.querySelector("textarea").focus();
+      });
+    });
+
   // A comment that waits (for its writer's confirmation, or for moderation) is shown to its
   // writer only: the page it was posted from left it in this browser (posted.html), and it is
   // shown here in place until it appears for everyone, or for two weeks at most.

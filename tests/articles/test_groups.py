@@ -27,6 +27,8 @@ EDITORS = sorted(
     + ["articles.publish_article", "stats.view_articleday", "stats.view_statistics"]
     # Editors see the comment mail log (follow-ups, moderation notices) the dashboard counts.
     + ["comments.view_commentmail"]
+    # And the log of the medical reviewers' weekly mail.
+    + ["medreview.view_reviewreminder"]
 )
 AUTHORS = [
     "articles.add_article",
@@ -51,7 +53,7 @@ def permissions_of(name):
 
 
 def test_the_groups_hold_the_permissions_they_always_had():
-    assert len(EDITORS) == 60
+    assert len(EDITORS) == 61
     assert permissions_of("Editors") == EDITORS
     assert permissions_of("Authors") == AUTHORS
 

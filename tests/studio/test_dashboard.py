@@ -71,7 +71,7 @@ def test_the_held_comments_have_approve_spam_remove_and_reply_in_a_csrf_form(edi
     assert reply["href"] == f"/admin/comments/comment/{comment.pk}/reply/?next=%2Fadmin%2F"
 
 
-def test_medical_review_due_lists_clinical_articles_reviewed_over_a_year_ago(editor_client):
+def test_medical_review_overdue_lists_clinical_articles_reviewed_over_a_year_ago(editor_client):
     reviewer = AuthorFactory(name="Dr. Reviewer")
     today = timezone.localdate()
     ArticleFactory(
@@ -82,8 +82,8 @@ def test_medical_review_due_lists_clinical_articles_reviewed_over_a_year_ago(edi
         title="Recent", reviewed_by=reviewer, last_reviewed=today - datetime.timedelta(days=30)
     )
     ArticleFactory(title="Not clinical", reviewed_by=None, last_reviewed=None)
-    due = panel_text(editor_client.get("/admin/").content.decode(), "review-due")
-    assert "Medical review due 2" in due
+    due = panel_text(editor_client.get("/admin/").content.decode(), "review-overdue")
+    assert "Medical review overdue 2" in due
     assert "Overdue" in due and "Never reviewed" in due
     assert "Recent" not in due and "Not clinical" not in due
 
@@ -96,7 +96,7 @@ def test_the_review_interval_is_a_setting(editor_client, settings):
         last_reviewed=timezone.localdate() - datetime.timedelta(days=42),
     )
     assert "Reviewed six weeks ago" in panel_text(
-        editor_client.get("/admin/").content.decode(), "review-due"
+        editor_client.get("/admin/").content.decode(), "review-overdue"
     )
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from articles.models import Category
+from articles.models import DEFAULT_CATEGORY_SLUG, Category
 
 from .models import Follower
 
@@ -10,7 +10,8 @@ class PreferencesForm(forms.Form):
 
     category = forms.ModelMultipleChoiceField(
         label="Topics",
-        queryset=Category.objects.order_by("name"),
+        # "Uncategorized" is no topic: what is filed there reaches those who chose every topic.
+        queryset=Category.objects.exclude(slug=DEFAULT_CATEGORY_SLUG).order_by("name"),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,

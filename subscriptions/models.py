@@ -34,7 +34,10 @@ class FollowerQuerySet(models.QuerySet):
         """Followers who want to hear about any of `articles`: every topic, or a chosen topic
         that one of them is filed under (`Article.objects.in_categories`, the one reading of an
         article's categories)."""
-        chosen = Follower.topics.through.objects.filter(follower=OuterRef("pk")).values("category")
+        # Two levels down: the chosen topics are a subquery of the articles' subquery.
+        chosen = Follower.topics.through.objects.filter(
+            follower=OuterRef(OuterRef("pk"))
+        ).values("category")
         filed = Article.objects.filter(pk__in=articles.values("pk")).in_categories(chosen)
         return self.filter(Q(all_topics=True) | Exists(filed))
 

@@ -213,6 +213,12 @@ def test_an_unsubscribed_follower_is_offered_to_follow_again(client):
 # ---- The weekly digest ------------------------------------------------------------------
 
 
+def due_a_minute_ago():
+    """SUBSCRIPTIONS_DIGEST_WEEKDAY and _TIME for a digest due a minute ago."""
+    then = timezone.localtime() - timedelta(minutes=1)
+    return then.weekday(), then.strftime("%H:%M")
+
+
 def at(local):
     return timezone.make_aware(local)
 
@@ -234,9 +240,7 @@ def test_the_digest_is_due_each_week_at_its_time_in_the_sites_time_zone(settings
 @pytest.fixture
 def week(settings, topics):
     """A digest due a minute ago, three articles published in its week and one before it."""
-    now = timezone.localtime()
-    settings.SUBSCRIPTIONS_DIGEST_WEEKDAY = now.weekday()
-    settings.SUBSCRIPTIONS_DIGEST_TIME = (now - timedelta(minutes=1)).strftime("%H:%M")
+    settings.SUBSCRIPTIONS_DIGEST_WEEKDAY, settings.SUBSCRIPTIONS_DIGEST_TIME = due_a_minute_ago()
     starts, ends = digests.due_period()
     before = {"published_at": starts - timedelta(hours=1)}
     publish(title="Old news on backs", category=topics["back"], **before)

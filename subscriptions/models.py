@@ -35,9 +35,9 @@ class FollowerQuerySet(models.QuerySet):
         that one of them is filed under (`Article.objects.in_categories`, the one reading of an
         article's categories)."""
         # Two levels down: the chosen topics are a subquery of the articles' subquery.
-        chosen = Follower.topics.through.objects.filter(
-            follower=OuterRef(OuterRef("pk"))
-        ).values("category")
+        chosen = Follower.topics.through.objects.filter(follower=OuterRef(OuterRef("pk"))).values(
+            "category"
+        )
         filed = Article.objects.filter(pk__in=articles.values("pk")).in_categories(chosen)
         return self.filter(Q(all_topics=True) | Exists(filed))
 

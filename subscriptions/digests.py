@@ -28,6 +28,8 @@ from .models import Delivery, Digest, Follower
 logger = logging.getLogger(__name__)
 
 WEEK = timedelta(days=7)
+# A week is an hour short when summer time begins.
+SLACK = timedelta(hours=2)
 # An article the follower already has, or will have, in a mail of its own is left out of their
 # digest (they switched from "each article" to "weekly" during the week).
 MAILED_ON_ITS_OWN = [
@@ -88,6 +90,14 @@ def make_due(now=None):
     starts, ends = due_period(now)
     if now - ends > timedelta(hours=settings.SUBSCRIPTIONS_DIGEST_LATE_HOURS):
         return None
+    last = Digest.objects.filter(ends_at__lt=ends).order_by("-ends_at").first()
+    if last is not None:
+        if ends - last.ends_at < WEEK - SLACK:
+            # Staff moved the digest's day: one went out less than a week ago. The next one
+            # starts where it ended, so no article is listed twice or left out.
+            return None
+        if ends - last.ends_at < 2 * WEEK:
+            starts = last.ends_at
     digest, _ = Digest.objects.get_or_create(ends_at=ends, defaults={"starts_at": starts})
     fan_out(digest, now)
     return digest

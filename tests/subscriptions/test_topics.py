@@ -308,3 +308,15 @@ def test_a_digest_no_worker_made_near_its_time_is_not_sent_days_later(settings, 
     later = ends + timedelta(hours=settings.SUBSCRIPTIONS_DIGEST_LATE_HOURS, minutes=1)
     assert digests.make_due(later) is None
     assert not Digest.objects.exists()
+
+
+def test_moving_the_digests_day_sends_no_second_digest_that_week_and_leaves_no_gap(settings):
+    follower("weekly@example.com", frequency=WEEKLY)
+    settings.SUBSCRIPTIONS_DIGEST_WEEKDAY, settings.SUBSCRIPTIONS_DIGEST_TIME = 0, "08:00"
+    monday = at(datetime(2026, 11, 30, 8))
+    first = digests.make_due(monday + timedelta(minutes=5))
+    settings.SUBSCRIPTIONS_DIGEST_WEEKDAY = 2  # staff move it to Wednesday
+    assert digests.make_due(monday + timedelta(days=2, minutes=5)) is None
+    moved = digests.make_due(monday + timedelta(days=9, minutes=5))
+    assert (moved.starts_at, moved.ends_at) == (first.ends_at, monday + timedelta(days=9))
+    assert Digest.objects.count() == 2

@@ -147,6 +147,11 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, old_urls__date=date, old_urls__slug=slug
         )
 
+    def in_categories(self, categories):
+        """Articles filed under any of `categories` (ids, rows or a subquery of ids): the one
+        place a selection reads an article's categories (follower topics, the weekly digest)."""
+        return self.filter(category__in=categories)
+
     def for_listing(self):
         return (
             self.select_related("author", "category")

@@ -336,6 +336,12 @@ SUBSCRIPTIONS_SWEEP_SECONDS = int(env("SUBSCRIPTIONS_SWEEP_SECONDS", "300"))
 SUBSCRIPTIONS_SENDING_TIMEOUT = int(env("SUBSCRIPTIONS_SENDING_TIMEOUT", "600"))
 # A batch that failed on the database (a restart) is queued again this many seconds later.
 SUBSCRIPTIONS_DB_RETRY_SECONDS = 5
+# The weekly digest is due on this weekday (0 Monday … 6 Sunday) at this time (TIME_ZONE), and
+# lists the articles published in the seven days before. The sweep (SUBSCRIPTIONS_SWEEP_SECONDS)
+# sends it; a worker back within SUBSCRIPTIONS_DIGEST_LATE_HOURS of that time still sends it.
+SUBSCRIPTIONS_DIGEST_WEEKDAY = int(env("SUBSCRIPTIONS_DIGEST_WEEKDAY", "0"))
+SUBSCRIPTIONS_DIGEST_TIME = env("SUBSCRIPTIONS_DIGEST_TIME", "08:00")
+SUBSCRIPTIONS_DIGEST_LATE_HOURS = int(env("SUBSCRIPTIONS_DIGEST_LATE_HOURS", "72"))
 
 # Readership statistics (stats/; README "Statistics"). Views wait in memory (or Redis) for at
 # most this many seconds before they are written in one batch; 0 writes only when staff look.

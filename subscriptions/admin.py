@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from . import services
 from .delivery import mark_delivered
-from .models import Delivery, Follower, Notification, Suppression
+from .models import Delivery, Digest, Follower, Notification, Suppression
 from .tasks import retry_deliveries
 
 # A spreadsheet runs a cell that starts with one of these as a formula; an address may
@@ -37,15 +37,26 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
 @admin.register(Follower)
 class FollowerAdmin(ReadOnlyRecordAdmin):
-    list_display = ["email", "status", "source", "subscribed_at", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["status", "source"]
+    list_display = [
+        "email", "status", "frequency", "topic_list", "source", "subscribed_at", "confirmed_at",
+        "unsubscribed_at",
+    ]  # fmt: skip
+    list_filter = ["status", "frequency", "all_topics", "source"]
     search_fields = ["email"]
     date_hierarchy = "subscribed_at"
     actions = ["export_csv", "unsubscribe_selected", "erase_selected"]
     fields = [
-        "email", "status", "source", "subscribed_at", "confirmation_sent_at", "confirmed_at",
-        "unsubscribed_at", "consent_note", "updated_at",
+        "email", "status", "frequency", "all_topics", "topics", "source", "subscribed_at",
+        "confirmation_sent_at", "confirmed_at", "unsubscribed_at", "consent_note", "updated_at",
     ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="topics")
+    def topic_list(self, obj):
+        # Followers choose their topics themselves, through the link in every mail.
+        return "every topic" if obj.all_topics else ", ".join(t.name for t in obj.topics.all())
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -64,7 +75,8 @@ class FollowerAdmin(ReadOnlyRecordAdmin):
             "consent_note",
         ]  # fmt: skip
         writer.writerow(columns)
-        for follower in queryset.order_by("email").values_list(*columns).iterator():
+        rows = queryset.prefetch_related(None).order_by("email").values_list(*columns)
+        for follower in rows.iterator():
             writer.writerow([spreadsheet_safe(value) for value in follower])
         return response
 
@@ -162,15 +174,19 @@ class NotificationAdmin(ReadOnlyRecordAdmin):
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyRecordAdmin):
     list_display = [
-        "follower", "article", "status", "attempts", "short_error", "next_attempt_at",
+        "follower", "subject", "status", "attempts", "short_error", "next_attempt_at",
         "sent_at", "updated_at",
     ]  # fmt: skip
-    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["follower", "article"]
+    list_filter = [
+        "status",
+        ("article", admin.RelatedOnlyFieldListFilter),
+        ("digest", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["follower", "article", "digest"]
     search_fields = ["follower__email", "article__title"]
     actions = ["send_again", "mark_as_sent"]
     fields = [
-        "follower", "article", "status", "attempts", "last_error", "next_attempt_at",
+        "follower", "article", "digest", "status", "attempts", "last_error", "next_attempt_at",
         "claimed_at", "sent_at", "created_at", "updated_at",
     ]  # fmt: skip
 
@@ -195,6 +211,22 @@ class DeliveryAdmin(ReadOnlyRecordAdmin):
     def mark_as_sent(self, request, queryset):
         count = mark_delivered(queryset)
         self.message_user(request, f"{count} delivery(ies) marked as sent.", messages.SUCCESS)
+
+
+@admin.register(Digest)
+class DigestAdmin(ReadOnlyRecordAdmin):
+    """Each week's digest: when it was due, what it covered, how many it was owed to."""
+
+    list_display = ["__str__", "starts_at", "ends_at", "queued_at", "recipients", "deliveries"]
+    fields = ["starts_at", "ends_at", "created_at", "queued_at", "recipients"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting it would send the week's digest a second time
+
+    @admin.display(description="deliveries")
+    def deliveries(self, obj):
+        url = reverse("admin:subscriptions_delivery_changelist")
+        return format_html('<a href="{}?digest__id__exact={}">Deliveries</a>', url, obj.pk)
 
 
 @admin.register(Suppression)

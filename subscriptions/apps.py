@@ -6,7 +6,9 @@ class SubscriptionsConfig(AppConfig):
     name = "subscriptions"
     verbose_name = "Followers by email"
     # What the staff groups may do here (articles.groups).
-    staff_permissions = {"Editors": ["delivery", "follower", "notification", "suppression"]}
+    staff_permissions = {
+        "Editors": ["delivery", "digest", "follower", "notification", "suppression"]
+    }
 
     def ready(self):
         from articles import signals as articles_signals

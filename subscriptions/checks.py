@@ -28,6 +28,28 @@ def worker_sweeps_at_start(app_configs, **kwargs):
     return []
 
 
+@register()
+def digest_time_is_understood(app_configs, **kwargs):
+    """A weekday or time the sweep cannot read would stop every weekly digest, silently."""
+    import datetime
+
+    try:
+        datetime.time.fromisoformat(settings.SUBSCRIPTIONS_DIGEST_TIME)
+        understood = settings.SUBSCRIPTIONS_DIGEST_WEEKDAY in range(7)
+    except (TypeError, ValueError):
+        understood = False
+    if understood:
+        return []
+    weekday, time = settings.SUBSCRIPTIONS_DIGEST_WEEKDAY, settings.SUBSCRIPTIONS_DIGEST_TIME
+    return [
+        Error(
+            "SUBSCRIPTIONS_DIGEST_WEEKDAY and SUBSCRIPTIONS_DIGEST_TIME must be a weekday from 0 "
+            f"(Monday) to 6 and a time such as 08:00; got {weekday!r} and {time!r}.",
+            id="subscriptions.E003",
+        )
+    ]
+
+
 @register(Tags.security, deploy=True)
 def suppression_key_is_set(app_configs, **kwargs):
     if settings.SUBSCRIPTIONS_HASH_KEY == settings.SECRET_KEY:

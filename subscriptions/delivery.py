@@ -45,7 +45,7 @@ from ops.db import durably
 
 from . import services
 from .mail import NewArticleMail
-from .models import Delivery, Follower, Notification
+from .models import Delivery, Digest, Follower, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +81,11 @@ class SweepResult:
     owed_articles: list = field(default_factory=list)
 
 
-def audience():
-    """Who is mailed about a new article: every active follower (fan_out makes their rows)."""
-    return Follower.objects.active()
+def audience(article_id):
+    """Who is mailed about a new article (fan_out makes their rows): the active followers of
+    its topics who want an email for each article (weekly ones read it in their digest)."""
+    article = Article.objects.filter(pk=article_id)
+    return Follower.objects.active().each_article().interested_in(article)
 
 
 def fan_out(article_id):
@@ -101,7 +103,7 @@ def fan_out(article_id):
         )
         if not claimed:
             return None
-        follower_ids = list(audience().values_list("pk", flat=True))
+        follower_ids = list(audience(article_id).values_list("pk", flat=True))
         Delivery.objects.bulk_create(
             [
                 Delivery(article_id=article_id, follower_id=pk, next_attempt_at=now, created_at=now)
@@ -254,14 +256,18 @@ def judge_refusals(article, batch):
     return len(batch.refused)
 
 
+def rows_of(subject):
+    """The deliveries of an article, or of a weekly digest (`digests`, the same path)."""
+    if isinstance(subject, Digest):
+        return Delivery.objects.filter(digest=subject)
+    return Delivery.objects.filter(article=subject)
+
+
 def next_due(article):
-    """When the article's next pending mail is due (a deferred one), or None."""
+    """When the article's (or digest's) next pending mail is due (a deferred one), or None."""
     return (
-        Delivery.objects.filter(
-            article=article,
-            status=Delivery.Status.PENDING,
-            follower__status=Follower.Status.ACTIVE,
-        )
+        rows_of(article)
+        .filter(status=Delivery.Status.PENDING, follower__status=Follower.Status.ACTIVE)
         .aggregate(when=Min("next_attempt_at"))
         .get("when")
     )
@@ -352,7 +358,9 @@ def reset_for_retry(deliveries):
         status__in=[Delivery.Status.FAILED, Delivery.Status.INTERRUPTED],
         follower__status=Follower.Status.ACTIVE,
     )
-    article_ids = set(rows.values_list("article_id", flat=True).order_by())
+    article_ids = set(
+        rows.filter(article__isnull=False).values_list("article_id", flat=True).order_by()
+    )
     count = rows.update(
         status=Delivery.Status.PENDING,
         attempts=0,
@@ -424,7 +432,7 @@ def sweep(now=None):
     caught = [
         row
         for row in Delivery.objects.filter(status=Delivery.Status.SENDING)
-        .select_related("article")
+        .select_related("article", "digest")
         .order_by("pk")
         if row.claimed_at <= stale or ops_worker.claimant_gone(row.claimed_by)
     ]
@@ -433,7 +441,7 @@ def sweep(now=None):
     result.interrupted = len(caught)
     if caught:
         alert_staff(
-            caught[0].article,
+            caught[0].article or caught[0].digest,
             "a worker stopped in the middle of a batch",
             CAUGHT_SUMMARY.format(count=len(caught)),
         )
@@ -455,11 +463,13 @@ def sweep(now=None):
 
 def alert_staff(article, error, summary):
     """Tell ADMINS and the Editors (who publish, so mail goes out); recorded for the dashboard
-    whether or not the alert mail itself gets through the relay that failed."""
+    whether or not the alert mail itself gets through the relay that failed. `article` may be
+    a weekly digest (it has a title too)."""
     logger.error("New-article mail for %r: %s. %s", article.title, error, summary)
     recipients = staff.group_and_admins("Editors")
+    field = "digest" if isinstance(article, Digest) else "article"
     url = absolute_url(
-        reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={article.pk}"
+        reverse("admin:subscriptions_delivery_changelist") + f"?{field}__id__exact={article.pk}"
     )
     context = {"article": article, "error": error, "summary": summary, "deliveries_url": url}
     message = None

@@ -7,11 +7,37 @@ from django.utils import timezone
 from articles.seo import absolute_url  # from SITE_URL, never a request's Host header
 from mailer.compose import blog_name, build
 
-from .tokens import confirm_token, unsubscribe_token
+from .models import Follower
+from .tokens import confirm_token, manage_token, unsubscribe_token
 
 
 def unsubscribe_url(follower):
     return absolute_url(reverse("subscriptions:unsubscribe", args=[unsubscribe_token(follower)]))
+
+
+def follower_links(follower):
+    """Every mail to a follower: why they receive it, where to change that, how to stop it;
+    with the RFC 2369 / RFC 8058 headers for mail clients' own "Unsubscribe" button."""
+    url = unsubscribe_url(follower)
+    since = follower.confirmed_at or follower.subscribed_at
+    context = {
+        "unsubscribe_url": url,
+        "manage_url": absolute_url(reverse("subscriptions:manage", args=[manage_token(follower)])),
+        "since": timezone.localdate(since) if since else None,
+        "weekly": follower.frequency == Follower.Frequency.WEEKLY,
+        "all_topics": follower.all_topics,
+    }
+    headers = {
+        # Mail clients show their own "Unsubscribe" button, which POSTs
+        # "List-Unsubscribe=One-Click" to this URL without opening a page.
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return context, headers
+
+
+def list_id(name):
+    return f"{name} <followers.{settings.SITE_DOMAIN.split(':')[0]}>"
 
 
 def confirmation_message(follower):
@@ -38,32 +64,48 @@ class NewArticleMail:
             "image_url": absolute_url(image.url) if image else "",
             "image_alt": article.featured_image_alt,
         }
-        self.list_id = f"{self.blog_name} <followers.{settings.SITE_DOMAIN.split(':')[0]}>"
+        self.list_id = list_id(self.blog_name)
 
     def for_follower(self, follower):
-        url = unsubscribe_url(follower)
-        since = follower.confirmed_at or follower.subscribed_at
-        context = {
-            **self.context,
-            "unsubscribe_url": url,
-            "since": timezone.localdate(since) if since else None,
-        }
-        headers = {
-            # RFC 2369 and RFC 8058: mail clients show their own "Unsubscribe" button, which
-            # POSTs "List-Unsubscribe=One-Click" to this URL without opening a page.
-            "List-Unsubscribe": f"<{url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": self.list_id,
-        }
-        return build("new_article", context, follower.email, headers)
+        links, headers = follower_links(follower)
+        context = {**self.context, **links}
+        return build("new_article", context, follower.email, {**headers, "List-Id": self.list_id})
 
     def sample(self, address):
         """The same mail for a staff member checking it: marked as a test, no personal links."""
         context = {
             **self.context,
             "unsubscribe_url": absolute_url(reverse("subscriptions:subscribe")),
+            "manage_url": absolute_url(reverse("subscriptions:subscribe")),
             "since": None,
         }
         message = build("new_article", context, address, {"List-Id": self.list_id})
         message.subject = f"Test: {message.subject}"
         return message
+
+
+class DigestMail:
+    """The weekly digest; `for_follower` lists that follower's articles."""
+
+    def __init__(self, digest):
+        self.blog_name = blog_name()
+        self.list_id = list_id(self.blog_name)
+        self.context = {
+            "blog_name": self.blog_name,
+            "week_ending": timezone.localdate(digest.ends_at),
+        }
+
+    def for_follower(self, follower, articles):
+        links, headers = follower_links(follower)
+        entries = [
+            {
+                "title": article.title,
+                "url": absolute_url(article.get_absolute_url()),
+                "author": article.author.byline,
+                "excerpt": article.summary,
+                "date": timezone.localdate(article.published_at),
+            }
+            for article in articles
+        ]
+        context = {**self.context, **links, "entries": entries}
+        return build("digest", context, follower.email, {**headers, "List-Id": self.list_id})

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles.models import Article
 from guard.hashing import keyed_hash
 
 
@@ -29,6 +30,23 @@ class FollowerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Follower.Status.ACTIVE)
 
+    def interested_in(self, articles):
+        """Followers who want to hear about any of `articles`: every topic, or a chosen topic
+        that one of them is filed under (`Article.objects.in_categories`, the one reading of an
+        article's categories)."""
+        # Two levels down: the chosen topics are a subquery of the articles' subquery.
+        chosen = Follower.topics.through.objects.filter(follower=OuterRef(OuterRef("pk"))).values(
+            "category"
+        )
+        filed = Article.objects.filter(pk__in=articles.values("pk")).in_categories(chosen)
+        return self.filter(Q(all_topics=True) | Exists(filed))
+
+    def each_article(self):
+        return self.filter(frequency=Follower.Frequency.EACH)
+
+    def weekly(self):
+        return self.filter(frequency=Follower.Frequency.WEEKLY)
+
 
 class Follower(models.Model):
     """Someone who follows the blog by email. Only `active` followers are mailed new articles."""
@@ -43,6 +61,10 @@ class Follower(models.Model):
         FORM = "form", "Subscription form"
         IMPORT = "import", "Imported"
 
+    class Frequency(models.TextChoices):
+        EACH = "each", "An email for each new article"
+        WEEKLY = "weekly", "One email a week with the week's new articles"
+
     email = models.EmailField(max_length=254, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
@@ -54,6 +76,20 @@ class Follower(models.Model):
     unsubscribed_at = models.DateTimeField("unsubscribed", null=True, blank=True)
     consent_note = models.TextField(
         blank=True, help_text="How and when this person agreed to receive our mail."
+    )
+    frequency = models.CharField(
+        "how often", max_length=8, choices=Frequency.choices, default=Frequency.EACH
+    )
+    # Explicit rather than "no topics ticked": a follower whose only chosen category is deleted
+    # must not start receiving everything. New categories reach those who chose everything.
+    all_topics = models.BooleanField(
+        "every topic", default=True, help_text="Every category, including ones added later."
+    )
+    topics = models.ManyToManyField(
+        "articles.Category",
+        blank=True,
+        related_name="+",
+        help_text="The categories they chose, when not every topic.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +196,35 @@ class Notification(models.Model):
         return f"New article: {self.article}"
 
 
+class Digest(models.Model):
+    """The promise of one weekly digest: the new articles published in [`starts_at`, `ends_at`),
+    mailed from `ends_at` on to each weekly follower with at least one in their topics.
+
+    One row per week (unique `ends_at`), and one Delivery per follower and digest: however
+    often the sweep that makes it runs, nobody gets the week's digest twice.
+    """
+
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(unique=True, help_text="When it is due.")
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the deliveries to its followers were made."
+    )
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ends_at"]
+        get_latest_by = "ends_at"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        day = timezone.localdate(self.ends_at)
+        return f"Weekly digest of {day.day} {day:%B %Y}"
+
+
 class DeliveryQuerySet(models.QuerySet):
     def due(self, now=None):
         """Owed, due now, to someone still following: what a batch sends."""
@@ -176,7 +241,8 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class Delivery(models.Model):
-    """One new-article mail owed to one follower: the record of what was sent, not the queue."""
+    """One mail owed to one follower, about a new article or a weekly digest: the record of
+    what was sent, not the queue."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -189,7 +255,14 @@ class Delivery(models.Model):
 
     follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="deliveries")
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="deliveries"
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -218,7 +291,20 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["follower", "article"], name="one_delivery_per_follower_and_article"
             ),
+            models.UniqueConstraint(
+                fields=["follower", "digest"], name="one_delivery_per_follower_and_digest"
+            ),
+            models.CheckConstraint(
+                condition=Q(article__isnull=True, digest__isnull=False)
+                | Q(article__isnull=False, digest__isnull=True),
+                name="delivery_of_an_article_or_a_digest",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.article} → {self.follower}"
+        return f"{self.subject} → {self.follower}"
+
+    @property
+    def subject(self):
+        """What the mail is about: the article's title, or the digest's."""
+        return self.article.title if self.article_id else self.digest.title

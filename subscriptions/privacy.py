@@ -13,7 +13,7 @@ def data_for(address):
     followers = Follower.objects.filter(email=normalise_email(address))
     deliveries = (
         Delivery.objects.filter(follower__in=followers)
-        .select_related("article")
+        .select_related("article", "digest")
         .order_by("created_at", "pk")
     )
     return {
@@ -26,12 +26,14 @@ def data_for(address):
                 "confirmed_at": _iso(f.confirmed_at),
                 "unsubscribed_at": _iso(f.unsubscribed_at),
                 "consent_note": f.consent_note,
+                "how_often": f.get_frequency_display(),
+                "topics": "every topic" if f.all_topics else [t.name for t in f.topics.all()],
             }
             for f in followers
         ],
         "mails_sent": [
             {
-                "article": d.article.title,
+                "article": d.subject,
                 "status": d.get_status_display(),
                 "sent_at": _iso(d.sent_at),
             }

@@ -27,11 +27,13 @@ def local_stamp(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def subscribe(email):
+def subscribe(email, topics=(), frequency=Follower.Frequency.EACH):
     """Start a double opt-in for `email`; returns the follower, mailed or not.
 
     Nothing tells the caller whether the address was already known: the page says the same
-    "check your inbox" either way.
+    "check your inbox" either way. The choices (`topics`, none for every topic; `frequency`)
+    are kept only with a new opt-in, so typing someone's address never changes what they
+    receive: a follower changes that through the link in our mails.
     """
     email = normalise_email(email)
     now = timezone.now()
@@ -57,10 +59,21 @@ def subscribe(email):
             follower.source = Follower.Source.FORM
         follower.confirmation_sent_at = now
         follower.save()
+        set_preferences(follower, topics, frequency)
         transaction.on_commit(
             partial(confirmation_requested.send, sender=Follower, follower_id=follower.pk),
             robust=True,
         )
+    return follower
+
+
+def set_preferences(follower, topics, frequency):
+    """What the follower receives: `topics` (categories; none: every topic) and how often."""
+    topics = list(topics or ())
+    follower.all_topics = not topics
+    follower.frequency = frequency
+    follower.save(update_fields=["all_topics", "frequency", "updated_at"])
+    follower.topics.set(topics)
     return follower
 
 

@@ -27,7 +27,7 @@ def publication_audience(sender, article, published_at, **kwargs):
     """Answers articles.signals.publication_audience: the followers this will mail."""
     from .delivery import audience
 
-    return audience().count() if will_notify(article, published_at) else 0
+    return audience(article.pk).count() if will_notify(article, published_at) else 0
 
 
 def publication_sample(sender, article, published_at, address, **kwargs):

@@ -20,9 +20,9 @@ from mailer.failures import backoff
 from ops import periodic
 from ops.db import durably
 
-from . import delivery
+from . import delivery, digests
 from .mail import NewArticleMail, confirmation_message
-from .models import Follower
+from .models import Delivery, Follower
 
 logger = logging.getLogger(__name__)
 
@@ -119,11 +119,38 @@ def send_deliveries(article_id):
     return {"sent": result.sent, "bounced": result.bounced, "deferred": result.deferred}
 
 
+@task()
+def send_digests(digest_id):
+    """One batch of a weekly digest over one SMTP connection; the next batch is a new task."""
+    try:
+        result = digests.send_batch(digest_id)
+    except (OperationalError, InterfaceError):
+        logger.warning("A batch of digest %s failed on the database", digest_id, exc_info=True)
+        when = timezone.now() + timedelta(seconds=settings.SUBSCRIPTIONS_DB_RETRY_SECONDS)
+        durably(enqueue_at, send_digests, when, digest_id)
+        return {"requeued": when.isoformat()}
+    if result.retry_at:
+        enqueue_at(send_digests, result.retry_at, digest_id)
+    elif result.full:
+        send_digests.enqueue(digest_id)
+    return {"sent": result.sent, "bounced": result.bounced, "deferred": result.deferred}
+
+
 def retry_deliveries(deliveries):
     """Staff asked to send these again (the admin's retry actions)."""
+    digest_ids = set(
+        deliveries.filter(
+            digest__isnull=False,
+            status__in=[Delivery.Status.FAILED, Delivery.Status.INTERRUPTED],
+        )
+        .values_list("digest_id", flat=True)
+        .order_by()
+    )
     count, article_ids = delivery.reset_for_retry(deliveries)
     for article_id in article_ids:
         transaction.on_commit(partial(send_deliveries.enqueue, article_id), robust=True)
+    for digest_id in sorted(digest_ids):
+        transaction.on_commit(partial(send_digests.enqueue, digest_id), robust=True)
     return count
 
 
@@ -134,6 +161,10 @@ def recover():
         notify_followers.enqueue(article_id)
     for article_id in found.owed_articles:
         send_deliveries.enqueue(article_id)
+    # The week's digest is made here, once its time has come (and never twice).
+    digests.make_due()
+    for digest_id in digests.owed():
+        send_digests.enqueue(digest_id)
     return found
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -8,7 +9,7 @@ from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
 from . import services, tokens
-from .forms import SubscribeForm
+from .forms import PreferencesForm, SubscribeForm
 from .models import Follower
 
 
@@ -33,7 +34,8 @@ def subscribe(request):
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "subscriptions/subscribe.html", {"form": form})
-    services.subscribe(form.cleaned_data["email"])
+    data = form.cleaned_data
+    services.subscribe(data["email"], data["category"], data["frequency"])
     return redirect("subscriptions:check_inbox")
 
 
@@ -97,3 +99,38 @@ def unsubscribe(request, token):
         "subscriptions/unsubscribe.html",
         {"done": follower.status in (Follower.Status.UNSUBSCRIBED, Follower.Status.BOUNCED)},
     )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    """What a follower receives, reached from any of our mails without signing in.
+
+    The signed link is the key (no session, no CSRF cookie, as for unsubscribing); the page
+    never shows the address, so a forwarded mail reveals nobody's.
+    """
+    try:
+        follower = tokens.follower_from_manage_token(token, Follower.objects.all())
+    except tokens.InvalidLink:
+        return link_problem(request, "invalid", status=404)
+    if follower is None:
+        return render(request, "subscriptions/erased.html")
+    context = {"unsubscribe_url": unsubscribe_path(follower)}
+    if follower.status in (Follower.Status.UNSUBSCRIBED, Follower.Status.BOUNCED):
+        return render(request, "subscriptions/manage.html", {**context, "stopped": True})
+    form = PreferencesForm.for_follower(
+        follower, request.POST if request.method == "POST" else None
+    )
+    saved = False
+    if form.is_bound and form.is_valid():
+        services.set_preferences(
+            follower, form.cleaned_data["category"], form.cleaned_data["frequency"]
+        )
+        saved = True
+        form = PreferencesForm.for_follower(follower)
+    return render(request, "subscriptions/manage.html", {**context, "form": form, "saved": saved})
+
+
+def unsubscribe_path(follower):
+    return reverse("subscriptions:unsubscribe", args=[tokens.unsubscribe_token(follower)])

@@ -53,9 +53,12 @@ def test_a_reader_follows_from_the_sidebar_confirms_then_unsubscribes_from_a_mai
 
 
 def test_the_following_pages_have_no_serious_accessibility_violations(page, live_server, axe):
-    from subscriptions.tokens import confirm_token, unsubscribe_token
+    from subscriptions.tokens import confirm_token, manage_token, unsubscribe_token
+    from tests.factories import CategoryFactory
     from tests.subscriptions.factories import FollowerFactory
 
+    CategoryFactory(name="Back pain", slug="back-pain")
+    CategoryFactory(name="Neck pain", slug="neck-pain")
     pending = FollowerFactory(status=Follower.Status.PENDING, confirmed_at=None)
     active = FollowerFactory()
     urls = {
@@ -63,6 +66,7 @@ def test_the_following_pages_have_no_serious_accessibility_violations(page, live
         "check your inbox": "/subscribe/sent/",
         "confirm": f"/subscribe/confirm/{confirm_token(pending)}/",
         "unsubscribe": f"/unsubscribe/{unsubscribe_token(active)}/",
+        "manage what you receive": f"/subscribe/manage/{manage_token(active)}/",
         "bad link": "/unsubscribe/not-a-token/",
     }
     problems = {}
@@ -72,6 +76,18 @@ def test_the_following_pages_have_no_serious_accessibility_violations(page, live
         if found:
             problems[name] = found
     assert problems == {}
+
+    # The manage page once choices are saved (its confirmation shown).
+    page.goto(live_server.url + urls["manage what you receive"])
+    main = page.get_by_role("main")
+    main.get_by_role("group", name="Topics").get_by_label("Neck pain").check()
+    main.get_by_role("group", name="How often").get_by_label("One email a week").check()
+    main.get_by_role("button", name="Save my choices").click()
+    assert "Your choices are saved" in main.get_by_role("status").inner_text()
+    assert serious_violations(axe.run(page)) == []
+    active.refresh_from_db()
+    assert active.frequency == Follower.Frequency.WEEKLY
+    assert [t.slug for t in active.topics.all()] == ["neck-pain"]
 
     # An invalid address is explained next to the field.
     page.goto(live_server.url + "/subscribe/")

@@ -62,7 +62,12 @@ def upload_and_describe(page, data, name, description):
     dialog.wait_for(state="hidden")
 
 
-@pytest.mark.parametrize("group", list(ROLES))
+# Each group and each size once (staff_page's sizes), not every pairing: each costs a browser run.
+@pytest.mark.parametrize(
+    ("group", "staff_page"),
+    [("Editors", "desktop"), ("Authors", "tablet")],
+    indirect=["staff_page"],
+)
 def test_writing_with_the_toolbar_uploads_and_the_library(
     staff_page,  # noqa: F811
     live_server,

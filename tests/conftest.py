@@ -16,6 +16,17 @@ def steady_rate_window():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    # Real hashing costs about half a second per user made (tests/hashers.py says why not here).
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached chrome and fragments must not leak from one test into the next.

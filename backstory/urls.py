@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from allauth.account.views import RequestLoginCodeView
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from images.views import markdown_upload
@@ -27,6 +29,16 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 urlpatterns += [
+    # Reader accounts (readers/): allauth's pages under /accounts/, with no passwords. The
+    # sign-in page is "email me a code" (and the providers staff configured); allauth's pages
+    # for passwords, sign-up forms and address management answer with a redirect to it.
+    path("accounts/login/", RequestLoginCodeView.as_view(), name="account_login"),
+    re_path(
+        r"^accounts/(signup|password|email|reauthenticate|3rdparty/connections)/",
+        RedirectView.as_view(pattern_name="account_login"),
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("", include("readers.urls")),
     path("", include("subscriptions.urls")),
     path("", include("privacy.urls")),
     path("", include("comments.urls")),

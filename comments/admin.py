@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from articles.models import Article
 
 from . import policy, staff
+from .privacy import erase_address
 from .models import Comment, CommentMail, Like
 
 PRIVACY_REMINDER = (
@@ -65,28 +66,6 @@ def safe_next(request, fallback):
     ):
         return target
     return fallback
-
-
-def erase_address(address):
-    comments = Comment.objects.filter(user_email__iexact=address.strip())
-    count = 0
-    with transaction.atomic():
-        for comment in comments:
-            comment.user_name = "(erased)"
-            comment.user_email = ""
-            comment.user_url = ""
-            comment.ip_address = None
-            comment.ip_hash = ""
-            comment.comment = "This comment was erased at its writer's request."
-            comment.followup = False
-            comment.status = Comment.Status.REMOVED
-            comment.save()
-            count += 1
-        for thread_id in {c.thread_id for c in comments}:
-            from .models import refresh_thread_visibility
-
-            refresh_thread_visibility(thread_id)
-    return count
 
 
 @admin.register(Comment)

@@ -212,9 +212,10 @@ AXES_LOCKOUT_CALLABLE = "signin.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # Reader accounts (readers/; README "Reader accounts"): django-allauth, with no password at
 # all. A reader signs in with a one-time code mailed to the address, or a social account whose
-# provider staff configured in the admin. Readers' sessions come from readers.backends, which
-# authenticates nothing itself: staff never sign in through allauth (readers.adapter refuses
-# them), and the staff sign-in above stays the admin's, with axes and the authenticator code.
+# provider staff configured in the admin.
+# Readers' sessions use Django's ModelBackend (allauth signs them in itself, with no password to
+# check); staff never sign in through allauth (readers.adapter refuses them), and the staff
+# sign-in above stays the admin's, with axes and the authenticator code.
 ACCOUNT_ADAPTER = "readers.adapter.ReaderAccountAdapter"
 SOCIALACCOUNT_ADAPTER = "readers.adapter.ReaderSocialAccountAdapter"
 ACCOUNT_FORMS = {"request_login_code": "readers.forms.RequestCodeForm"}
@@ -228,6 +229,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = int(env("READERS_CODE_MINUTES", "10")) * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = int(env("READERS_CODE_ATTEMPTS", "3"))
 ACCOUNT_PREVENT_ENUMERATION = True
+# An account made for an address whose code was never entered is deleted after this long.
+READERS_UNUSED_HOURS = int(env("READERS_UNUSED_HOURS", "24"))
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from articles.models import Article
 
 from . import policy, staff
-from .privacy import erase_address
 from .models import Comment, CommentMail, Like
+from .privacy import erase_address
 
 PRIVACY_REMINDER = (
     "Replying in public: never confirm or suggest that a commenter is a patient of the practice, "

@@ -159,10 +159,7 @@ def mark_staff(request, response):
     if not (marked or session_cookie in request.COOKIES or session_cookie in response.cookies):
         return
     user = getattr(request, "user", None)  # absent when a cached page answered
-    if user is None:
-        staff = signed_in(request)
-    else:
-        staff = user.is_authenticated and user.is_active
+    staff = signed_in(request) if user is None else user.is_authenticated and user.is_active
     if staff and not marked:
         response.set_cookie(
             STAFF_COOKIE, "1", max_age=settings.SESSION_COOKIE_AGE, httponly=True,

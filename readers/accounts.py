@@ -38,7 +38,7 @@ def reader_for(address):
 
 
 def delete_account(user):
-    """"Delete my account": the comments written with the reader's address are erased as staff
+    """ "Delete my account": the comments written with the reader's address are erased as staff
     erasure does (others' replies stay), the follow of the blog is erased with its suppression
     fingerprint kept, and the account goes with its likes, addresses and social links."""
     address = verified_address(user)
@@ -47,3 +47,18 @@ def delete_account(user):
             comments_privacy.erase_address(address)
             subscriptions_privacy.erase_address(address)
         user.delete()
+
+
+def purge_never_used(before):
+    """Delete reader accounts made for an address that asked for a code before `before` and
+    never entered one (never verified, never signed in): anyone can type anyone's address."""
+    User = get_user_model()
+    stale = (
+        User.objects.filter(
+            is_staff=False, is_superuser=False, last_login__isnull=True, date_joined__lt=before
+        )
+        .exclude(emailaddress__verified=True)
+        .exclude(socialaccount__isnull=False)
+    )
+    deleted, by_model = stale.delete()
+    return by_model.get(User._meta.label, 0)

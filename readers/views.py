@@ -106,9 +106,10 @@ def delete_comment(request, pk):
 def followups(request, article_pk):
     address = verified_address(request.user)
     article = get_object_or_404(Article, pk=article_pk)
-    if not address or not comments_privacy.written_under(address).filter(
-        object_pk=str(article.pk)
-    ).exists():
+    if (
+        not address
+        or not comments_privacy.written_under(address).filter(object_pk=str(article.pk)).exists()
+    ):
         raise Http404("You have not commented there.")
     comments_privacy.set_followups(article, address, request.POST.get("followup") == "on")
     return redirect("readers:account")
@@ -131,7 +132,7 @@ def follow_blog(request):
 
 @reader_only
 def download(request):
-    """"Download my data": the same JSON the privacy app's mailed link gives, at once, since
+    """ "Download my data": the same JSON the privacy app's mailed link gives, at once, since
     the reader proved the address by signing in; plus the account itself."""
     address = verified_address(request.user)
     data = export.data_for(address) if address else {"email": None}

@@ -1,6 +1,7 @@
 """Reader accounts in Chromium: the two journeys of issue 16."""
 
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -48,7 +49,7 @@ def test_a_reader_signs_in_with_a_mailed_code_comments_and_manages_it(
     assert serious_violations(axe.run(page)) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Download my data").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert [c["text"] for c in data["comments"]] == ["A standing desk changed my afternoons."]
 
     mine.get_by_role("button", name="Delete this comment").click()

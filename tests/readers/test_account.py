@@ -73,9 +73,7 @@ def test_a_signed_in_readers_page_never_reaches_the_shared_cache(
     assert "Robin Reader" in reader_client.get(url).content.decode()
 
 
-def test_a_guests_earlier_comments_show_on_the_account_of_the_same_address(
-    reader_client, article
-):
+def test_a_guests_earlier_comments_show_on_the_account_of_the_same_address(reader_client, article):
     approved_comment(article, user_name="Robin", user_email="ROBIN@example.org",
                      comment="Written as a guest last year.")  # fmt: skip
     approved_comment(article, comment="Someone else's comment.")

@@ -99,8 +99,7 @@ def test_asking_for_codes_is_rate_limited_per_address_and_per_ip(
 
     per_ip = int(settings.ACCOUNT_RATE_LIMITS["request_login_code"].split("/")[0])
     answers = [
-        ask_code(f"ip{n}@example.org", browser=client_factory()).status_code
-        for n in range(per_ip)
+        ask_code(f"ip{n}@example.org", browser=client_factory()).status_code for n in range(per_ip)
     ]
     # The four requests above counted for this IP too.
     assert answers == [302] * (per_ip - 4) + [200] * 4
@@ -115,3 +114,14 @@ def test_the_session_of_a_code_sign_in_is_secure_and_httponly_under_https(
     response = client.post(SENT_PAGE, {"code": code_in(mailoutbox[0])}, secure=True)
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie.value and cookie["secure"] and cookie["httponly"]
+
+
+def test_accounts_whose_code_was_never_entered_are_purged(ask_code, reader, settings):
+    from readers.accounts import purge_never_used
+
+    ask_code("typed-by-someone@example.org")
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
+        hours=settings.READERS_UNUSED_HOURS + 1
+    )
+    assert purge_never_used(later) == 1
+    assert list(EmailAddress.objects.values_list("email", flat=True)) == [reader.email]

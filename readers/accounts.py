@@ -8,7 +8,7 @@ from comments import privacy as comments_privacy
 from comments.readers import verified_address
 from subscriptions import privacy as subscriptions_privacy
 
-from .adapter import is_staff, random_username
+from .identity import is_staff, random_username
 
 
 def reader_for(address):

@@ -12,8 +12,8 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 from django.shortcuts import render
-from django.utils.crypto import get_random_string
 
+from .identity import is_staff, random_username
 from .tasks import send_sign_in_code
 
 # allauth's mails for an address it has no account for. Every address but a staff member's gets
@@ -24,15 +24,6 @@ SILENT = {"account/email/unknown_account", "account/email/account_already_exists
 
 def refuse_staff(request):
     return render(request, "readers/staff_refused.html", status=403)
-
-
-def is_staff(user):
-    return bool(user and (user.is_staff or user.is_superuser))
-
-
-def random_username():
-    # Never the address or a part of it: django_comments and others fall back to the username.
-    return f"reader-{get_random_string(16).lower()}"
 
 
 class ReaderAccountAdapter(DefaultAccountAdapter):

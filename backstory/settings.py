@@ -222,7 +222,9 @@ ACCOUNT_FORMS = {"request_login_code": "readers.forms.RequestCodeForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# allauth mails no confirmation links of its own: an address is proved by a sign-in code, or by a
+# provider that says it verified it (an unproved one comments as guests do, with their mail).
+ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # A code works for READERS_CODE_MINUTES and for READERS_CODE_ATTEMPTS tries, then a new one must
 # be asked for.

@@ -30,6 +30,7 @@ RESERVED_SLUGS = frozenset(
         "feed", "page", "category", "tag", "author", "subscribe", "unsubscribe", "comments",
         "admin", "healthz", "static", "media", "markdownx", "preview", "sitemap.xml",
         "robots.txt", "search", "wp-admin", "wp-content", "wp-login.php", "my-data",
+        "accounts", "account",
     }
 )  # fmt: skip
 WORDS_PER_MINUTE = 220

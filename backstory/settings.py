@@ -113,6 +113,17 @@ INSTALLED_APPS = [
     "stats",
     "signin",
     "privacy",
+    # Reader accounts (readers/, README "Reader accounts"): django-allauth, separate from staff.
+    # Every provider below is installed but shows no button until staff add its SocialApp in
+    # the admin (Social accounts → Social applications).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.apple",
+    "readers",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +147,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "signin.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The old WordPress blog's /?p=<id> links, answered before the home page's view.
     "wordpress.middleware.OldQueryLinksMiddleware",
@@ -198,6 +210,47 @@ AXES_CLIENT_IP_CALLABLE = "guard.requests.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "signin.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Reader accounts (readers/; README "Reader accounts"): django-allauth, with no password at
+# all. A reader signs in with a one-time code mailed to the address, or a social account whose
+# provider staff configured in the admin.
+# Readers' sessions use Django's ModelBackend (allauth signs them in itself, with no password to
+# check); staff never sign in through allauth (readers.adapter refuses them), and the staff
+# sign-in above stays the admin's, with axes and the authenticator code.
+ACCOUNT_ADAPTER = "readers.adapter.ReaderAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "readers.adapter.ReaderSocialAccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "readers.forms.RequestCodeForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# allauth mails no confirmation links of its own: an address is proved by a sign-in code, or by a
+# provider that says it verified it (an unproved one comments as guests do, with their mail).
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A code works for READERS_CODE_MINUTES and for READERS_CODE_ATTEMPTS tries, then a new one must
+# be asked for.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = int(env("READERS_CODE_MINUTES", "10")) * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = int(env("READERS_CODE_ATTEMPTS", "3"))
+ACCOUNT_PREVENT_ENUMERATION = True
+# An account made for an address whose code was never entered is deleted after this long.
+READERS_UNUSED_HOURS = int(env("READERS_UNUSED_HOURS", "24"))
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme
+# Counted in Django's cache (Redis when REDIS_URL is set). Asking for a code: 3 an hour per
+# address (anyone can type anyone's), READERS_CODE_RATE_LIMIT an hour per client IP.
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": f"{env('READERS_CODE_RATE_LIMIT', '10')}/h/ip,3/h/key",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+LOGIN_REDIRECT_URL = "readers:account"
 # Two-factor sign-in for staff (django-otp, TOTP): anyone may turn it on for their account;
 # with STAFF_REQUIRE_2FA every staff member must, and is sent to set it up after the password.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from images.views import markdown_upload
 from markup.views import markdown_preview
+from readers import views as readers_views
 from signin.forms import StaffAuthenticationForm
 
 admin.site.site_header = "The Back Story: staff"
@@ -27,6 +29,17 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 urlpatterns += [
+    # Reader accounts (readers/): allauth's pages under /accounts/, with no passwords. The
+    # sign-in page is "email me a code" (and the providers staff configured); allauth's pages
+    # for passwords, sign-up forms and address management answer with a redirect to it.
+    path("accounts/login/", readers_views.sign_in, name="account_login"),
+    path("accounts/login/code/", readers_views.sign_in, name="account_request_login_code"),
+    re_path(
+        r"^accounts/(signup|password|email|reauthenticate|3rdparty/connections)/",
+        RedirectView.as_view(pattern_name="account_login"),
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("", include("readers.urls")),
     path("", include("subscriptions.urls")),
     path("", include("privacy.urls")),
     path("", include("comments.urls")),

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,6 +12,7 @@ from articles.models import Article
 
 from . import policy, staff
 from .models import Comment, CommentMail, Like
+from .privacy import erase_address
 
 PRIVACY_REMINDER = (
     "Replying in public: never confirm or suggest that a commenter is a patient of the practice, "
@@ -65,28 +65,6 @@ def safe_next(request, fallback):
     ):
         return target
     return fallback
-
-
-def erase_address(address):
-    comments = Comment.objects.filter(user_email__iexact=address.strip())
-    count = 0
-    with transaction.atomic():
-        for comment in comments:
-            comment.user_name = "(erased)"
-            comment.user_email = ""
-            comment.user_url = ""
-            comment.ip_address = None
-            comment.ip_hash = ""
-            comment.comment = "This comment was erased at its writer's request."
-            comment.followup = False
-            comment.status = Comment.Status.REMOVED
-            comment.save()
-            count += 1
-        for thread_id in {c.thread_id for c in comments}:
-            from .models import refresh_thread_visibility
-
-            refresh_thread_visibility(thread_id)
-    return count
 
 
 @admin.register(Comment)

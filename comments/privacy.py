@@ -4,7 +4,9 @@ The `privacy` app asks these for "download my data" and its periodic purge; noth
 changes for it.
 """
 
-from .models import Comment, Like
+from django.db import transaction
+
+from .models import Comment, Like, refresh_thread_visibility
 
 
 def known_addresses():
@@ -61,3 +63,52 @@ def purge_unconfirmed(before):
         status=Comment.Status.UNCONFIRMED, submit_date__lt=before
     ).delete()
     return by_model.get(Comment._meta.label, 0)
+
+
+def written_under(address):
+    """The comments written with `address` (as a guest or signed in), newest first, whatever
+    their state: the writer's own list on their account page."""
+    return (
+        Comment.objects.filter(user_email__iexact=address.strip())
+        .exclude(status=Comment.Status.REMOVED)
+        .prefetch_related("content_object")
+        .order_by("-submit_date", "-pk")
+    )
+
+
+def erase(comments):
+    """Anonymise and remove these comments: they leave the pages and feeds, while replies by
+    others stay in place (shown only where their thread still is). Returns how many."""
+    count = 0
+    with transaction.atomic():
+        comments = list(comments)
+        for comment in comments:
+            comment.user_name = "(erased)"
+            comment.user_email = ""
+            comment.user_url = ""
+            comment.ip_address = None
+            comment.ip_hash = ""
+            comment.comment = "This comment was erased at its writer's request."
+            comment.followup = False
+            comment.status = Comment.Status.REMOVED
+            comment.save()
+            count += 1
+        for thread_id in {c.thread_id for c in comments}:
+            refresh_thread_visibility(thread_id)
+    return count
+
+
+def erase_address(address):
+    """Staff erasure of everything written with an address, and a reader's "delete my
+    account"."""
+    return erase(Comment.objects.filter(user_email__iexact=address.strip()))
+
+
+def set_followups(article, address, wanted):
+    """Follow-up mail for one article's comments, for everyone writing with `address`: the mute
+    link in a follow-up mail, and a reader's account page (which can resume it too)."""
+    return (
+        Comment.objects.for_article(article)
+        .filter(user_email__iexact=address.strip())
+        .update(followup=wanted)
+    )

@@ -18,7 +18,7 @@ from articles.models import Article
 from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
-from . import health, policy, tokens
+from . import health, policy, privacy, readers, tokens
 from .models import Comment, Like, email_digest, ip_digest
 from .render import time_html as render_time
 from .staff import staff_name
@@ -98,6 +98,21 @@ def post(request):
         # Staff see no name field; django_comments would sign with the login name.
         request.POST = request.POST.copy()
         request.POST["name"] = staff_name(request.user)[:50]
+    elif readers.is_reader(request.user):
+        # A reader signs with their account's name (or, the first time, the one they type,
+        # which the account keeps) and the address they proved, whatever else the form holds.
+        request.POST = request.POST.copy()
+        name = readers.reader_name(request.user) or request.POST.get("name", "").strip()[:50]
+        if not name:
+            # django_comments would sign with the login name instead.
+            return refuse(
+                request, 400, "Comment not sent", "Write the name to show with your comment."
+            )
+        request.POST["name"] = name
+        request.POST["email"] = readers.verified_address(request.user)
+        if name and not readers.reader_name(request.user):
+            request.user.first_name = name[:150]
+            request.user.save(update_fields=["first_name"])
     if not request.POST.get("health_ok"):
         findings = health_findings(request)
         if findings and (page := health_check_page(request, findings)):
@@ -197,7 +212,10 @@ def on_comment_posted(sender, comment, request, **kwargs):
     saved.ip_hash = ip_digest(client_ip(request))
     saved.save()
     digests = getattr(request, "confirmed_digests", set())
-    policy.accept_new_comment(saved, email_digest(saved.user_email) in digests)
+    proved = bool(saved.user_email) and saved.user_email.strip().lower() == (
+        readers.verified_address(request.user)
+    )
+    policy.accept_new_comment(saved, proved or email_digest(saved.user_email) in digests)
     # xtd's view redirects to ?c=<pk>: make it a signed reference that only this poster holds.
     comment.xtd_comment = type("Ref", (), {"pk": signing.dumps(saved.pk, salt=DONE_SALT)})
 
@@ -279,9 +297,7 @@ def mute(request, token):
     article = comment.content_object
     if request.method != "POST":
         return render(request, "comments/mute.html", {"article": article})
-    Comment.objects.for_article(article).filter(user_email__iexact=comment.user_email).update(
-        followup=False
-    )
+    privacy.set_followups(article, comment.user_email, False)
     return render(request, "comments/mute.html", {"article": article, "muted": True})
 
 

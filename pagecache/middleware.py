@@ -1,15 +1,17 @@
 """HTTP caching for anonymous readers: Cache-Control, Last-Modified, and a full-page cache.
 
-Readers who are not signed-in staff all see the same pages, so their GETs can be answered from
+Readers who are not signed in all see the same pages, so their GETs can be answered from
 Django's cache (Redis when REDIS_URL is set) and kept for a short time by the shipped nginx and
-by browsers. Staff, POSTs, previews and per-reader pages (marked private or no-store, setting a
-cookie, or carrying a CSP nonce) are never stored. ETags and 304 answers come from Django's
+by browsers. Anyone signed in (staff, and readers with an account: their comment form names
+them), POSTs, previews and per-reader pages (marked private or no-store, setting a cookie, or
+carrying a CSP nonce) are never stored. ETags and 304 answers come from Django's
 ConditionalGetMiddleware, placed before this one.
 
-A cookie alone proves nothing: anyone can send `sessionid=x`. A request counts as staff only
-when its session is valid and a signed-in, active staff member's (looked up only when the
-cookie is there), and a flash-message cookie only when its signature holds. Signed-in staff
-also get the `STAFF_COOKIE` marker, which is all the shipped nginx looks at to bypass its cache.
+A cookie alone proves nothing: anyone can send `sessionid=x`. A request counts as signed in only
+when its session is valid and names an active user (looked up only when the cookie is there),
+and a flash-message cookie only when its signature holds. Whoever is signed in also gets the
+`STAFF_COOKIE` marker (named for staff, who had it first; readers with an account get it too),
+which is all the shipped nginx looks at to bypass its cache.
 
 It also gives every request `request.fragments`, the cached pieces of pages (fragments.py), so
 the apps that render pages use them without importing this app.
@@ -32,23 +34,25 @@ from .fragments import FRAGMENTS, PAGE
 SAFE = {"GET", "HEAD"}
 
 
-# Set while a signed-in staff member browses; the shipped nginx bypasses its cache on it alone.
+# Set while someone signed in browses (staff, or a reader with an account); the shipped nginx
+# bypasses its cache on it alone. The name is older than reader accounts.
 STAFF_COOKIE = "bs_staff"
 
 
-def signed_in_staff(request):
-    """Whether the request's session is a signed-in, active staff member's. Costs nothing without
-    a session cookie; with one, a session lookup (and a user lookup if it names one)."""
+def signed_in(request):
+    """Whether the request's session names an active user: staff, or a reader with an account,
+    whose pages carry their name. Costs nothing without a session cookie; with one, a session
+    lookup (and a user lookup if it names one)."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
-    if not hasattr(request, "_pagecache_staff"):
+    if not hasattr(request, "_pagecache_signed_in"):
         engine = import_module(settings.SESSION_ENGINE)
         # auth.get_user only reads `.session`: a stand-in leaves the request's own session to
         # SessionMiddleware, further in.
         user = auth.get_user(SimpleNamespace(session=engine.SessionStore(key)))
-        request._pagecache_staff = user.is_authenticated and user.is_active and user.is_staff
-    return request._pagecache_staff
+        request._pagecache_signed_in = user.is_authenticated and user.is_active
+    return request._pagecache_signed_in
 
 
 def has_flash_message(request):
@@ -64,8 +68,8 @@ def has_flash_message(request):
 
 
 def is_anonymous(request):
-    """Not signed-in staff and no pending flash message: the page is everyone's page."""
-    return not signed_in_staff(request) and not has_flash_message(request)
+    """Nobody signed in and no pending flash message: the page is everyone's page."""
+    return not signed_in(request) and not has_flash_message(request)
 
 
 def used_nonce(request):
@@ -102,7 +106,8 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         if not is_anonymous(request):
             response = self.get_response(request)
-            # What staff see may include what the public must not: never keep it anywhere.
+            # What staff see may include what the public must not, and a reader's page names
+            # them: never keep it anywhere.
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
@@ -143,7 +148,8 @@ class AnonymousPageCacheMiddleware:
 
 
 def mark_staff(request, response):
-    """Set the STAFF_COOKIE marker when staff sign in (or browse without it), clear it otherwise.
+    """Set the STAFF_COOKIE marker when someone signs in (or browses without it), clear it
+    otherwise.
 
     Judged by the request's user after the view ran (a sign-in or sign-out changes it), and only
     when a session or marker cookie is in play: anonymous requests pay nothing.
@@ -153,10 +159,7 @@ def mark_staff(request, response):
     if not (marked or session_cookie in request.COOKIES or session_cookie in response.cookies):
         return
     user = getattr(request, "user", None)  # absent when a cached page answered
-    if user is None:
-        staff = signed_in_staff(request)
-    else:
-        staff = user.is_authenticated and user.is_active and user.is_staff
+    staff = signed_in(request) if user is None else user.is_authenticated and user.is_active
     if staff and not marked:
         response.set_cookie(
             STAFF_COOKIE, "1", max_age=settings.SESSION_COOKIE_AGE, httponly=True,

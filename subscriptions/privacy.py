@@ -1,8 +1,21 @@
 """What the subscriptions app holds about one follower ("download my data"), and the purge of
 opt-ins never confirmed. Status changes stay in `services` (one door per state)."""
 
+from . import services
 from .models import Delivery, Follower, normalise_email
 from .services import purge_unconfirmed  # noqa: F401  (the privacy app's purge calls it here)
+
+
+def follower_for(address):
+    """The follower row of an address, or None: what a reader's account page shows."""
+    return Follower.objects.filter(email=normalise_email(address)).first()
+
+
+def erase_address(address):
+    """A reader deleting their account: the follower goes, its suppression fingerprint stays."""
+    follower = follower_for(address)
+    if follower is not None:
+        services.erase(follower)
 
 
 def known_addresses():

@@ -99,6 +99,31 @@ def confirm(follower):
     return follower
 
 
+def follow_proved(email):
+    """Follow the blog with an address its owner has just proved by signing in with it (a
+    reader's account page): the opt-in and its confirmation in one, so no mail is needed."""
+    email = normalise_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        follower, _ = Follower.objects.select_for_update().get_or_create(
+            email=email, defaults={"status": Follower.Status.PENDING, "subscribed_at": now}
+        )
+        if follower.status == Follower.Status.ACTIVE:
+            return follower
+        follower.status = Follower.Status.ACTIVE
+        follower.source = Follower.Source.FORM
+        follower.subscribed_at = follower.confirmed_at = now
+        follower.unsubscribed_at = None
+        note = (
+            f"Asked to follow by email on {local_stamp(now)} from their reader account, signed "
+            "in with this address (a code mailed to it, or a provider that verified it)."
+        )
+        follower.consent_note = "\n".join(filter(None, [follower.consent_note, note]))
+        follower.save()
+        Suppression.lift(follower.email)
+    return follower
+
+
 def unsubscribe(follower, reason=Suppression.Reason.UNSUBSCRIBED):
     """Stop all mail to the follower now, and remember never to mail the address again."""
     status = (

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
     "articles", "authors", "comments", "guard", "images", "mailer", "markup", "pagecache",
-    "stats", "subscriptions", "wordpress",
+    "readers", "stats", "subscriptions", "wordpress",
 ]  # fmt: skip
 
 

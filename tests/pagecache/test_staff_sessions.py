@@ -42,11 +42,14 @@ def test_finding_9_a_real_session_without_a_signed_in_user_gets_the_cached_page(
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
-def test_finding_9_a_signed_in_reader_who_is_not_staff_gets_the_cached_page(client):
+def test_a_signed_in_reader_who_is_not_staff_gets_a_fresh_private_page(client):
+    # Issue 16: a reader's page names them ("Commenting as …"), so it is theirs alone, as
+    # staff pages are (finding 9 once had readers' sessions share the cached page).
     article = ArticleFactory()
     client.get(article.get_absolute_url())
     client.force_login(UserFactory(is_staff=False))
-    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    response = client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in response and "private" in response["Cache-Control"]
 
 
 def test_finding_9_a_forged_messages_cookie_gets_the_cached_page(client):

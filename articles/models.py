@@ -550,6 +550,15 @@ class Page(models.Model):
             if Page.objects.filter(path=path).exclude(pk=self.pk).exists():
                 raise ValidationError({"slug": f"Another page is at /{path}/ already."})
 
+    def ancestors(self):
+        """The pages above this one, the top first, in one query (none for a top-level page)."""
+        parts = self.path.split("/")[:-1]
+        paths = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        if not paths:
+            return []
+        found = {p.path: p for p in Page.objects.filter(path__in=paths).only("title", "path")}
+        return [found[path] for path in paths if path in found]
+
     def computed_path(self):
         if self.parent_id is None:
             return self.slug

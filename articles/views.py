@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.db.models import Value
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -186,22 +187,42 @@ def article_detail(request, year, month, day, slug):
 
 
 def around(request, article):
-    """Tags, previous, next and related articles: kept until public content changes."""
+    """Tags, other categories, previous, next and related articles: kept until public content
+    changes."""
     if not article.is_public:
-        return list(article.tags.all()), None, None, []
+        return (*filing(article), None, None, [])
+    # "filed": entries kept before an article could have several categories held four
+    # values; their key is another one.
     return request.fragments.fetch(
-        "around", lambda: (list(article.tags.all()), *selectors.reading_on(article)), article.pk
+        "around", lambda: (*filing(article), *selectors.reading_on(article)), article.pk, "filed"
+    )
+
+
+def filing(article):
+    """(its tags, its categories besides the primary one), both read in one query."""
+    tags = Tag.objects.filter(articles=article).order_by().values_list("name", "slug", Value(0))
+    categories = (
+        Category.objects.filter(articles=article)
+        .exclude(pk=article.category_id)
+        .order_by()
+        .values_list("name", "slug", Value(1))
+    )
+    rows = sorted(tags.union(categories, all=True), key=lambda row: row[0].casefold())
+    return (
+        [Tag(name=name, slug=slug) for name, slug, kind in rows if kind == 0],
+        [Category(name=name, slug=slug) for name, slug, kind in rows if kind == 1],
     )
 
 
 def render_article(request, article):
-    tags, previous, following, related = around(request, article)
+    tags, other_categories, previous, following, related = around(request, article)
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "tags": tags,
+            "other_categories": other_categories,
             "previous_article": previous,
             "next_article": following,
             "related_articles": related,

@@ -41,7 +41,8 @@ def redirect_for_query(params):
     key = next((k for k in QUERY_KEYS if k in params), None)
     feed = params.get("feed")
     if key is None:
-        return None if feed is None else _site_feed(feed.strip().lower())
+        # A search's feed (/?s=x&feed=rss2) is not built: the search itself answers.
+        return None if feed is None or "s" in params else _site_feed(feed.strip().lower())
     value = params[key].strip()
     if len(value) > 200:
         raise Http404("No such WordPress address.")

@@ -89,6 +89,9 @@ def test_pages_keep_their_hierarchy_at_any_depth(client, moved):
         "/the-clinic/%CF%83%CF%85%CF%87%CE%BD%CE%AD%CF%82-%CE%B5%CF%81%CF%89%CF%84%CE%AE%CF%83%CE%B5%CE%B9%CF%82/",
     ):
         assert client.get(url).status_code == 200, url
+    # A subpage's breadcrumb names the pages above it.
+    crumbs = texts(client.get("/the-clinic/our-team/dr-papadaki/"), "nav.breadcrumb li")
+    assert crumbs == ["Home »", "The clinic »", "Our team »", "Dr. Papadaki"]
     # A fresh import leaves no redirects from addresses nobody ever had.
     assert not PageRedirect.objects.exists()
     # As WordPress does, the bare slug of a subpage leads to it; a wrong parent does not.

@@ -20,7 +20,16 @@ from images.widgets import MarkdownEditorWidget
 
 from . import autosave, publishing, seo, signals
 from .history_admin import RevisionsMixin
-from .models import WORDS_PER_MINUTE, Article, ArticleRedirect, Category, Page, SiteSettings, Tag
+from .models import (
+    WORDS_PER_MINUTE,
+    Article,
+    ArticleRedirect,
+    Category,
+    Page,
+    PageRedirect,
+    SiteSettings,
+    Tag,
+)
 from .publishing import can_publish
 
 # The editor (toolbar, uploads, media library, word count) for articles' and pages' bodies; its
@@ -38,10 +47,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
+        # As WordPress's editor: a checkbox per category, and which of them is the primary.
+        widgets = {"categories": forms.CheckboxSelectMultiple}
         fields = [
-            "title", "slug", "body", "excerpt", "published_at", "author", "category",
-            "tags", "featured_image", "featured_image_alt", "meta_description", "reviewed_by",
-            "last_reviewed", "review_interval_months", "comments_open",
+            "title", "slug", "body", "excerpt", "published_at", "is_sticky", "author",
+            "categories", "category", "tags", "featured_image", "featured_image_alt",
+            "meta_description", "reviewed_by", "last_reviewed", "review_interval_months",
+            "comments_open",
         ]  # fmt: skip
 
     def __init__(self, *args, request=None, **kwargs):
@@ -71,6 +83,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # The primary category is one of the article's categories, ticked or not.
+        primary = cleaned.get("category")
+        if "categories" in self.fields and primary is not None:
+            chosen = cleaned.get("categories")
+            chosen = list(chosen) if chosen is not None else []
+            if primary not in chosen:
+                cleaned["categories"] = [*chosen, primary]
         use_library_image(self, "featured_from_library", "featured_image", "featured_image_alt")
         if self.request is None:
             return cleaned
@@ -137,10 +156,12 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     formfield_overrides = EDITOR
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "title", "status_label", "author", "category", "published", "updated", "view_link",
+        "title", "status_label", "is_sticky", "author", "category", "published", "updated",
+        "view_link",
     ]  # fmt: skip
     list_display_links = ["title"]
-    list_filter = [StatusFilter, MineFilter, "category"]
+    list_filter = [StatusFilter, MineFilter, "is_sticky", "categories"]
+    actions = ["pin", "unpin"]
     search_fields = ["title", "body", "excerpt"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
@@ -149,8 +170,11 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     readonly_fields = ["status_label", "preview_link", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt"]}),
-        ("Publishing", {"fields": ["status_label", "published_at", "preview_link", "updated_at"]}),
-        ("Filing", {"fields": ["author", "category", "tags"]}),
+        (
+            "Publishing",
+            {"fields": ["status_label", "published_at", "is_sticky", "preview_link", "updated_at"]},
+        ),
+        ("Filing", {"fields": ["author", "categories", "category", "tags"]}),
         (
             "Featured image",
             {"fields": ["featured_image", "featured_from_library", "featured_image_alt"]},
@@ -163,6 +187,30 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
         # Last, right above its preview of the search result and the social card.
         ("Search and sharing", {"fields": ["meta_description"]}),
     ]
+
+    @admin.action(description="Pin to the top of the home page", permissions=["publish"])
+    def pin(self, request, queryset):
+        self.set_pinned(request, queryset, True)
+
+    @admin.action(description="Unpin from the top of the home page", permissions=["publish"])
+    def unpin(self, request, queryset):
+        self.set_pinned(request, queryset, False)
+
+    def set_pinned(self, request, queryset, pinned):
+        # Each row saved as the form would, so the page cache hears of it and history keeps it.
+        changed = 0
+        for article in queryset.exclude(is_sticky=pinned):
+            article.is_sticky = pinned
+            with create_revision():
+                set_user(request.user)
+                set_comment("Pinned to the top of the home page" if pinned else "Unpinned")
+                article.save()
+            changed += 1
+        verb = "pinned" if pinned else "unpinned"
+        self.message_user(request, f"{changed} article(s) {verb}.", messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
@@ -206,7 +254,7 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
-            fields.append("published_at")
+            fields += ["published_at", "is_sticky"]
         return fields
 
     def get_queryset(self, request):
@@ -355,6 +403,7 @@ def short_time(moment):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    # Renaming a slug keeps the old archive's address as a 301 (articles.changes).
     list_display = ["name", "slug", "parent"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -370,10 +419,22 @@ class TagAdmin(admin.ModelAdmin):
 @admin.register(Page)
 class PageAdmin(RevisionsMixin, MarkdownxModelAdmin):
     formfield_overrides = EDITOR
-    list_display = ["title", "slug", "is_published", "menu_order", "updated_at"]
+    list_display = ["title", "address", "is_published", "menu_order", "updated_at"]
     list_filter = ["is_published"]
-    search_fields = ["title", "body"]
+    search_fields = ["title", "body", "path"]
     prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["parent"]
+
+    @admin.display(description="address", ordering="path")
+    def address(self, obj):
+        return f"/{obj.path}/"
+
+
+@admin.register(PageRedirect)
+class PageRedirectAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "page"]
+    search_fields = ["path", "page__title"]
+    raw_id_fields = ["page"]
 
 
 @admin.register(ArticleRedirect)

@@ -20,7 +20,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Blog"
     # What the staff groups may do here (articles.groups). Editors: everything, publishing included.
     staff_permissions = {
-        "Editors": ["article", "articleredirect", "category", "page", "sitesettings", "tag"],
+        "Editors": [
+            "article", "articleredirect", "category", "page", "pageredirect", "sitesettings", "tag",
+        ],
         "Authors": [
             "add_article", "change_article", "view_article", "view_category", "view_tag",
             "add_tag",

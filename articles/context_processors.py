@@ -9,7 +9,10 @@ RECENT_COUNT = 5
 def build_chrome():
     return {
         "settings": SiteSettings.load(),
-        "menu_pages": list(Page.objects.published().only("title", "slug")),
+        # Top-level pages only: subpages are reached from their parents, as on the old blog.
+        "menu_pages": list(
+            Page.objects.published().filter(parent__isnull=True).only("title", "slug", "path")
+        ),
     }
 
 

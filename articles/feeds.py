@@ -18,8 +18,9 @@ from django.utils.html import format_html
 
 from authors.models import Author
 
-from .models import Article, Category, SiteSettings
+from .models import Article, Category, CategoryRedirect, SiteSettings, Tag, TagRedirect
 from .seo import absolute_url, image_url, portable_html
+from .views import moved_term
 
 FEED_ITEMS = 10
 
@@ -110,7 +111,7 @@ class ArticleFeed(BlogFeed):
         return (
             self.articles(channel)
             .select_related("author", "category")
-            .prefetch_related("tags")
+            .prefetch_related("tags", "categories")
             .defer("body")
             .order_by("-published_at", "-pk")[:FEED_ITEMS]
         )
@@ -146,7 +147,9 @@ class ArticleFeed(BlogFeed):
         return absolute_url(article.author.get_absolute_url())
 
     def item_categories(self, article):
-        return [article.category.name, *(tag.name for tag in article.tags.all())]
+        # The primary category first, then the others it is filed under, then the tags.
+        others = [c.name for c in article.categories.all() if c.pk != article.category_id]
+        return [article.category.name, *others, *(tag.name for tag in article.tags.all())]
 
     def item_guid(self, article):
         # Stable when the slug or date changes, so feed readers don't show the article twice.
@@ -185,12 +188,19 @@ class LatestArticlesAtomFeed(AtomFeed, LatestArticlesFeed):
     pass
 
 
-class CategoryFeed(ArticleFeed):
-    def get_subject(self, slug):
-        return get_object_or_404(Category, slug=slug)
+class TermFeed(ArticleFeed):
+    """A category's or tag's feed; one whose slug staff changed answers with a 301."""
 
-    def articles(self, channel):
-        return super().articles(channel).filter(category=channel.subject)
+    model = None
+    redirect_model = None
+
+    def __call__(self, request, *args, **kwargs):
+        if not self.model.objects.filter(slug=kwargs["slug"]).exists():
+            return moved_term(request, self.model, self.redirect_model, kwargs["slug"])
+        return super().__call__(request, *args, **kwargs)
+
+    def get_subject(self, slug):
+        return get_object_or_404(self.model, slug=slug)
 
     def title(self, channel):
         return f"{channel.blog.name} » {channel.subject.name}"
@@ -198,11 +208,32 @@ class CategoryFeed(ArticleFeed):
     def link(self, channel):
         return absolute_url(channel.subject.get_absolute_url())
 
+
+class CategoryFeed(TermFeed):
+    model, redirect_model = Category, CategoryRedirect
+
+    def articles(self, channel):
+        return super().articles(channel).filed_under(channel.subject)
+
     def description(self, channel):
         return channel.subject.description or f"Articles filed under {channel.subject.name}"
 
 
 class CategoryAtomFeed(AtomFeed, CategoryFeed):
+    pass
+
+
+class TagFeed(TermFeed):
+    model, redirect_model = Tag, TagRedirect
+
+    def articles(self, channel):
+        return super().articles(channel).filter(tags=channel.subject)
+
+    def description(self, channel):
+        return f"Articles tagged {channel.subject.name}"
+
+
+class TagAtomFeed(AtomFeed, TagFeed):
     pass
 
 

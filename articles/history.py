@@ -6,10 +6,11 @@ restore each open a revision block (`ArticleAdmin`, `PageAdmin`). Imports and ba
 tasks (renditions) save outside one and keep none. An article edited here for the first time
 gets a revision of the text it had before (`keep_original`), so the first edit can be undone.
 
-Restoring brings back the words and their filing (title, body, excerpt, description, category,
-tags, the image's description, the medical review) and never the address or the status: a
-published article stays published at the address it has, and, its status unchanged, is not news
-to anyone (the followers' mail is sent once per article, when it is first published).
+Restoring brings back the words and their filing (title, body, excerpt, description, the
+categories and the primary one, tags, the image's description, the medical review) and never the
+address or the status: a published article stays published at the address it has, and, its
+status unchanged, is not news to anyone (the followers' mail is sent once per article, when it
+is first published).
 """
 
 import difflib
@@ -25,8 +26,8 @@ from reversion.models import Version
 from .models import Article, Category, Page, Tag
 
 ARTICLE_FIELDS = (
-    "title", "slug", "body", "excerpt", "meta_description", "author", "category", "tags",
-    "featured_image", "featured_image_alt", "status", "published_at", "reviewed_by",
+    "title", "slug", "body", "excerpt", "meta_description", "author", "category", "categories",
+    "tags", "featured_image", "featured_image_alt", "status", "published_at", "reviewed_by",
     "last_reviewed", "review_interval_months", "comments_open",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "slug", "body", "meta_description", "is_published", "menu_order")
@@ -44,8 +45,8 @@ RESTORED = {
 COMPARED = {
     Article: (
         ("title", "Title"), ("body", "Body"), ("excerpt", "Excerpt"),
-        ("meta_description", "Search and sharing description"), ("category_id", "Category"),
-        ("tags", "Tags"), ("featured_image", "Featured image"),
+        ("meta_description", "Search and sharing description"), ("category_id", "Primary category"),
+        ("categories", "Categories"), ("tags", "Tags"), ("featured_image", "Featured image"),
         ("featured_image_alt", "Featured image description"), ("status", "Status"),
         ("published_at", "Publication time"), ("slug", "Slug"),
     ),
@@ -101,6 +102,10 @@ def restore(obj, version, user):
         obj.save()
         if model is Article and "tags" in old:
             obj.tags.set(Tag.objects.filter(pk__in=old["tags"]))
+        if model is Article and "categories" in old:
+            # Those not deleted since, and the primary one always.
+            categories = Category.objects.filter(pk__in=[*old["categories"], obj.category_id])
+            obj.categories.set(categories)
 
 
 def label(version):
@@ -131,8 +136,9 @@ def display(attname, fields):
     value = fields.get(attname)
     if attname == "category_id":
         return str(Category.objects.filter(pk=value).first() or "—") if value else "—"
-    if attname == "tags":
-        names = Tag.objects.filter(pk__in=value or []).values_list("name", flat=True)
+    if attname in ("tags", "categories"):
+        model = Tag if attname == "tags" else Category
+        names = model.objects.filter(pk__in=value or []).values_list("name", flat=True)
         return ", ".join(sorted(names)) or "—"
     if attname == "published_at":
         return timezone.localtime(value).strftime("%-d %b %Y, %H:%M") if value else "—"

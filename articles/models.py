@@ -11,7 +11,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -62,7 +62,9 @@ def validate_slug_not_reserved(value):
 
 class Category(models.Model):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True, validators=[validate_slug_not_reserved])
+    slug = models.SlugField(
+        max_length=100, unique=True, allow_unicode=True, validators=[validate_slug_not_reserved]
+    )
     description = models.TextField(blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
@@ -95,7 +97,7 @@ def default_category_id():
 
 class Tag(models.Model):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
     wp_id = models.PositiveBigIntegerField(
         "WordPress term id", null=True, blank=True, unique=True, editable=False
     )
@@ -108,6 +110,26 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class SlugRedirect(models.Model):
+    """A slug a category or tag had before staff changed it: its old archive answers with a 301."""
+
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.slug
+
+
+class CategoryRedirect(SlugRedirect):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
+
+
+class TagRedirect(SlugRedirect):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="old_slugs")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -149,9 +171,24 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def in_categories(self, categories):
-        """Articles filed under any of `categories` (ids, rows or a subquery of ids): the one
-        place a selection reads an article's categories (follower topics, the weekly digest)."""
-        return self.filter(category__in=categories)
+        """Articles filed under any of `categories` (ids, rows or a subquery of ids), as their
+        primary category or another: the one place a selection reads several categories at once
+        (follower topics, the weekly digest)."""
+        # A join, not a subquery of the other categories: `categories` may itself be a subquery
+        # reaching out (OuterRef), and it must stay at this query's depth to reach the same row.
+        return self.filter(Q(category__in=categories) | Q(categories__in=categories)).distinct()
+
+    def filed_under(self, category):
+        """The articles filed under `category`: its primary one or any other (WordPress lets a
+        post be in several). A subquery, so an article in it twice is listed once."""
+        # Inside a subquery of categories (OuterRef("pk")), the inner one reaches out twice.
+        inner = OuterRef(category) if isinstance(category, OuterRef) else category
+        others = Article.categories.through.objects.filter(category=inner)
+        return self.filter(Q(category=category) | Q(pk__in=others.values("article_id")))
+
+    def for_home(self):
+        """The home page's order: pinned (sticky) articles first, as on the old blog."""
+        return self.for_listing().order_by("-is_sticky", "-published_at", "-pk")
 
     def for_listing(self):
         return (
@@ -213,12 +250,26 @@ class Article(models.Model):
     title = models.CharField(max_length=250)
     slug = models.SlugField(
         max_length=200,
+        allow_unicode=True,
         validators=[validate_slug_not_reserved],
         help_text="The last part of the article's address.",
     )
     author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="articles")
+    # The primary category (the breadcrumb's, the address of nothing); `categories` holds every
+    # category the article is filed under, the primary one included, as WordPress's do.
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="articles", default=default_category_id
+        Category,
+        on_delete=models.PROTECT,
+        related_name="primary_articles",
+        default=default_category_id,
+        verbose_name="primary category",
+        help_text="Shown above the title; one of the categories below.",
+    )
+    categories = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="articles",
+        help_text="Every category whose archive lists the article.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     body = MarkdownxField(
@@ -269,6 +320,11 @@ class Article(models.Model):
         "last updated", editable=False, help_text="When the text last changed."
     )
     comments_open = models.BooleanField(default=True)
+    is_sticky = models.BooleanField(
+        "pinned to the top of the home page",
+        default=False,
+        help_text="Shown first on the home page, above newer articles (WordPress's sticky posts).",
+    )
     reviewed_by = models.ForeignKey(
         "authors.Author",
         null=True,
@@ -318,7 +374,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:200] or "article"
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         self.body_html = markdown_to_html(self.body)
@@ -412,7 +468,7 @@ class ArticleRedirect(models.Model):
     """An address a published article had before its slug or date changed."""
 
     date = models.DateField()
-    slug = models.SlugField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_urls")
 
     class Meta:
@@ -429,12 +485,31 @@ class PageQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
+PAGE_PATH_LENGTH = 1000
+
+
 class Page(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=100, unique=True, validators=[validate_slug_not_reserved],
-        help_text="The page answers at /<slug>/.",
+        max_length=100, allow_unicode=True, validators=[validate_slug_not_reserved],
+        help_text="The last part of the page's address: /<slug>/, or /<parent>/<slug>/ below "
+        "a parent page.",
     )  # fmt: skip
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        # A page's subpages would lose their address with it: move or delete them first.
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="parent page",
+        help_text="The page this one is below, as in WordPress: its address starts with the "
+        "parent's.",
+    )
+    # The address without its slashes ("level-1/level-2"), computed on save from the parent's:
+    # the one column an address is looked up by. Changes (moves, new slugs) keep the old path as
+    # a PageRedirect (articles.changes).
+    path = models.CharField(max_length=PAGE_PATH_LENGTH, unique=True, editable=False)
     body = MarkdownxField(validators=[validate_markdown])
     body_html = models.TextField(editable=False, default="")
     meta_description = models.CharField(
@@ -464,10 +539,54 @@ class Page(models.Model):
     def save(self, *args, **kwargs):
         # Pages (Contact, Privacy) are not cited by section: their headings get no "#" link.
         self.body_html = markdown_to_html(self.body, permalinks=False)
+        self.path = self.computed_path()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:page", kwargs={"slug": self.slug})
+        return page_url(self.path)
+
+    def clean(self):
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "A page cannot be below itself or its subpages."})
+            seen.add(node.pk)
+            node = node.parent
+        if self.slug and (self.parent is None or self.parent.pk is not None):
+            path = self.computed_path()
+            if len(path) > PAGE_PATH_LENGTH:
+                raise ValidationError({"slug": "This address is too long."})
+            if Page.objects.filter(path=path).exclude(pk=self.pk).exists():
+                raise ValidationError({"slug": f"Another page is at /{path}/ already."})
+
+    def ancestors(self):
+        """The pages above this one, the top first, in one query (none for a top-level page)."""
+        parts = self.path.split("/")[:-1]
+        paths = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        if not paths:
+            return []
+        found = {p.path: p for p in Page.objects.filter(path__in=paths).only("title", "path")}
+        return [found[path] for path in paths if path in found]
+
+    def computed_path(self):
+        if self.parent_id is None:
+            return self.slug
+        return f"{self.parent.path}/{self.slug}"
+
+
+def page_url(path):
+    return reverse("articles:page", kwargs={"path": path})
+
+
+class PageRedirect(models.Model):
+    """An address a page had before it moved (a new parent, a new slug, or one of its
+    ancestors' did): it answers with a 301 to where the page is now."""
+
+    path = models.CharField(max_length=PAGE_PATH_LENGTH, unique=True)
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="old_paths")
+
+    def __str__(self):
+        return f"/{self.path}/"
 
 
 class Autosave(models.Model):

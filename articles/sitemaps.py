@@ -47,7 +47,7 @@ class ArticleSitemap(BlogSitemap):
 
 class PageSitemap(BlogSitemap):
     def items(self):
-        return Page.objects.published().only("slug", "updated_at")
+        return Page.objects.published().only("path", "updated_at")
 
     def lastmod(self, page):
         return page.updated_at

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.db.models import Value
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -12,7 +13,7 @@ from django.views.generic import ListView
 from authors.models import Author
 
 from . import selectors
-from .models import Article, Category, Page, Tag
+from .models import Article, Category, CategoryRedirect, Page, PageRedirect, Tag, TagRedirect
 from .search import add_snippets, clean_query
 
 PER_PAGE = 10
@@ -56,10 +57,9 @@ class HomeView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        articles = super().get_queryset()
         if self.query is not None:
-            return articles.search(self.query)
-        return articles
+            return super().get_queryset().search(self.query)
+        return Article.objects.published().for_home()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,29 +71,58 @@ class HomeView(ArticleListView):
         return context
 
 
-class CategoryView(ArticleListView):
+class TermArchive(ArticleListView):
+    """A category's or tag's archive; a slug staff changed answers with a 301 to the new one."""
+
+    model = None
+    redirect_model = None
+
+    def get(self, request, *args, **kwargs):
+        self.term = self.model.objects.filter(slug=kwargs["slug"]).first()
+        if self.term is None:
+            return moved_term(request, self.model, self.redirect_model, kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+
+def moved_term(request, model, redirect_model, slug):
+    """A 301 from an old slug's address (the archive, a page of it, its feed) to the new one."""
+    field = model._meta.model_name
+    old = redirect_model.objects.filter(slug=slug).select_related(field).first()
+    if old is None:
+        raise Http404(f"No {field} at this address.")
+    prefix = f"/{field}/{slug}/"
+    rest = request.path[len(prefix) :] if request.path.startswith(prefix) else ""
+    return redirect(getattr(old, field).get_absolute_url() + rest, permanent=True)
+
+
+class CategoryView(TermArchive):
+    model, redirect_model = Category, CategoryRedirect
+
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(category=self.category)
+        return super().get_queryset().filed_under(self.term)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            archive_title=f"Category: {self.category.name}",
-            archive_description=self.category.description,
-            archive_object=self.category,
-            archive_feed=archive_feed(self.category, "articles:category-feed"),
+            archive_title=f"Category: {self.term.name}",
+            archive_description=self.term.description,
+            archive_object=self.term,
+            archive_feed=archive_feed(self.term, "articles:category-feed"),
             **kwargs,
         )
 
 
-class TagView(ArticleListView):
+class TagView(TermArchive):
+    model, redirect_model = Tag, TagRedirect
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return super().get_queryset().filter(tags=self.term)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            archive_title=f"Tag: {self.tag.name}", archive_object=self.tag, **kwargs
+            archive_title=f"Tag: {self.term.name}",
+            archive_object=self.term,
+            archive_feed=archive_feed(self.term, "articles:tag-feed"),
+            **kwargs,
         )
 
 
@@ -114,19 +143,33 @@ class AuthorView(ArticleListView):
 
 
 class DateArchiveView(ArticleListView):
+    """/<yyyy>/, /<yyyy>/<mm>/ and /<yyyy>/<mm>/<dd>/, in the site's time zone."""
+
     def get_queryset(self):
         year = self.kwargs["year"]
         month = self.kwargs.get("month")
-        if month is not None and not 1 <= month <= 12:
-            raise Http404("No such month.")
-        self.date = datetime.date(year, month or 1, 1)
-        articles = super().get_queryset().filter(published_at__year=year)
+        day = self.kwargs.get("day")
+        try:
+            self.date = datetime.date(
+                year, 1 if month is None else month, 1 if day is None else day
+            )
+        except ValueError:
+            raise Http404("No such date.") from None
+        articles = super().get_queryset()
+        if day:
+            return articles.filter(published_at__date=self.date)
+        articles = articles.filter(published_at__year=year)
         if month:
             articles = articles.filter(published_at__month=month)
         return articles
 
     def get_context_data(self, **kwargs):
-        label = self.date.strftime("%B %Y") if "month" in self.kwargs else str(self.date.year)
+        if "day" in self.kwargs:
+            label = f"{self.date:%B} {self.date.day}, {self.date.year}"
+        elif "month" in self.kwargs:
+            label = self.date.strftime("%B %Y")
+        else:
+            label = str(self.date.year)
         return super().get_context_data(archive_title=f"Archives: {label}", **kwargs)
 
 
@@ -144,22 +187,42 @@ def article_detail(request, year, month, day, slug):
 
 
 def around(request, article):
-    """Tags, previous, next and related articles: kept until public content changes."""
+    """Tags, other categories, previous, next and related articles: kept until public content
+    changes."""
     if not article.is_public:
-        return list(article.tags.all()), None, None, []
+        return (*filing(article), None, None, [])
+    # "filed": entries kept before an article could have several categories held four
+    # values; their key is another one.
     return request.fragments.fetch(
-        "around", lambda: (list(article.tags.all()), *selectors.reading_on(article)), article.pk
+        "around", lambda: (*filing(article), *selectors.reading_on(article)), article.pk, "filed"
+    )
+
+
+def filing(article):
+    """(its tags, its categories besides the primary one), both read in one query."""
+    tags = Tag.objects.filter(articles=article).order_by().values_list("name", "slug", Value(0))
+    categories = (
+        Category.objects.filter(articles=article)
+        .exclude(pk=article.category_id)
+        .order_by()
+        .values_list("name", "slug", Value(1))
+    )
+    rows = sorted(tags.union(categories, all=True), key=lambda row: row[0].casefold())
+    return (
+        [Tag(name=name, slug=slug) for name, slug, kind in rows if kind == 0],
+        [Category(name=name, slug=slug) for name, slug, kind in rows if kind == 1],
     )
 
 
 def render_article(request, article):
-    tags, previous, following, related = around(request, article)
+    tags, other_categories, previous, following, related = around(request, article)
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "tags": tags,
+            "other_categories": other_categories,
             "previous_article": previous,
             "next_article": following,
             "related_articles": related,
@@ -184,9 +247,20 @@ def preview(request, pk):
     return render_article(request, article)
 
 
-def page_detail(request, slug):
-    page = get_object_or_404(Page.objects.published(), slug=slug)
-    return render(request, "articles/page_detail.html", {"page": page})
+def page_detail(request, path):
+    pages = Page.objects.published()
+    page = pages.filter(path=path).first()
+    if page is not None:
+        return render(request, "articles/page_detail.html", {"page": page})
+    moved = PageRedirect.objects.filter(path=path, page__in=pages).select_related("page").first()
+    if moved is None and "/" not in path:
+        # WordPress sends /<slug>/ on to the subpage of that slug when it is the only one.
+        found = list(pages.filter(slug=path)[:2])
+        if len(found) == 1:
+            return redirect(found[0], permanent=True)
+    if moved is None:
+        raise Http404("No page at this address.")
+    return redirect(moved.page, permanent=True)
 
 
 def robots_txt(request):

@@ -8,7 +8,9 @@ Code that renders pages reaches these through `request.fragments` (set by the pa
 middleware) or the `{% fragment %}` template tag, so `articles` and `comments` never import this
 app and never build a cache key themselves:
 
-    tags, previous, following, related = request.fragments.fetch("around", build, article.pk)
+    tags, categories, previous, following, related = request.fragments.fetch(
+        "around", build, article.pk, "filed"
+    )
 
     {% load fragments %}{% fragment "listing" request.get_full_path %}…{% endfragment %}
 
@@ -74,7 +76,8 @@ DECLARED = {
         # One page of a listing, rendered, with its comment and like counts: two queries and
         # ten summaries (templates/articles/article_list.html; not search results).
         Fragment("listing", 60, "the content version; its like counts lag at most a minute"),
-        # An article's tags, previous, next and related articles: two queries
+        # An article's tags and other categories, previous, next and related articles: two
+        # queries
         # (articles/views.py `around`).
         Fragment("around", 600, "the content version"),
         # A public article's rendered body, byline, author box and links to other articles

@@ -54,6 +54,7 @@ class TagFactory(factory.django.DjangoModelFactory):
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Article number {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
@@ -64,6 +65,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     published_at = factory.Sequence(
         lambda n: timezone.now() - datetime.timedelta(days=1, minutes=n)
     )
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        """Filed under its primary category, and under `categories=[…]` if given."""
+        if create:
+            self.categories.set([self.category, *(extracted or [])])
 
 
 class PageFactory(factory.django.DjangoModelFactory):

@@ -83,6 +83,7 @@ class Importer:
             for name, element in wxr.iter_channel(document):
                 if name == "item" and wxr.post_type_of(element) != "attachment":
                     self.posts.import_item(wxr.read_item(element))
+        self.posts.finish()
         self.attachments.import_all()
         if self.dates_off:
             self.report.note(

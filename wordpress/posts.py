@@ -1,24 +1,24 @@
-"""WordPress posts and pages: articles at the same addresses, pages at /<slug>/; their HTML and
-shortcodes as Markdown, their images copied (with --media-dir), their comments handed on."""
+"""WordPress posts and pages: articles at the same addresses, in all their categories, pinned
+if they were sticky; pages at the same /<parent>/<slug>/; their HTML and shortcodes as Markdown,
+their images copied (with --media-dir), their comments handed on."""
 
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect, Page
+from articles.models import Article, ArticleRedirect, Page, PageRedirect
 from markup.render import RenderRefused, markdown_to_html
 
 from .content import plain_text, post_to_markdown
 from .media import IMAGE_SUFFIXES, uploads_path
 from .values import (
     WORDPRESS_SLUG,
-    ascii_slug,
     first_meta,
-    free_slug,
     integer,
     shorten,
     slug_allowed,
+    wordpress_slug,
 )
 
 SKIPPED_STATUSES = {
@@ -34,6 +34,8 @@ class Posts:
         self.report = run.report
         self.articles = {}  # WordPress id -> Article pk
         self.pages = {}  # WordPress id -> Page pk
+        self.orphans = {}  # Page pk -> WordPress id of a parent not imported yet
+        self.created_pages = set()  # Page pks this import created
 
     def import_item(self, item):
         post_type = (item.get("wp:post_type") or "post").strip()
@@ -97,19 +99,12 @@ class Posts:
             article_status, published_at = Article.Status.DRAFT, None
             if password:
                 self.report.note("posts", f"{wp_id} “{title}” had a password: imported as a draft")
-        slug, old_slug = ascii_slug(item.get("wp:post_name"), title, f"post-{wp_id}", 200)
+        slug, old_slug = wordpress_slug(item.get("wp:post_name"), title, f"post-{wp_id}", 200)
         if old_slug and item.get("wp:post_name"):
             self.report.note(
                 "posts", f"{wp_id}: slug “{old_slug}” is now {slug} (old links redirect)"
             )
-        category, others = run.terms.category_for(item)
-        if others:
-            self.report.note(
-                "posts",
-                f"{wp_id} is in “{category.name}” only (WordPress also had it in "
-                + ", ".join(f"“{c.name}”" for c in others)
-                + ")",
-            )
+        category, categories = run.terms.categories_for(item)
         body = self.markdown(wp_id, item)
         values = {
             "title": title,
@@ -120,6 +115,7 @@ class Posts:
             "status": article_status,
             "published_at": published_at,
             "comments_open": (item.get("wp:comment_status") or "open").strip() == "open",
+            "is_sticky": integer(item.get("wp:is_sticky")) == 1,
         }
         if created:
             article = Article(wp_id=wp_id)
@@ -138,6 +134,10 @@ class Posts:
         tags = {tag.pk for tag in run.terms.tags_for(item)}
         if created or set(article.tags.values_list("pk", flat=True)) != tags:
             article.tags.set(tags)
+            changed = True
+        filed = {c.pk for c in categories}
+        if created or set(article.categories.values_list("pk", flat=True)) != filed:
+            article.categories.set(filed)
             changed = True
         changed |= self.set_updated_at(article, item, created)
         if article.status == Article.Status.PUBLISHED:
@@ -273,7 +273,7 @@ class Posts:
         password = (item.get("wp:post_password") or "").strip()
         if password:
             self.report.note("pages", f"{wp_id} “{title}” had a password: imported unpublished")
-        slug, old = ascii_slug(item.get("wp:post_name"), title, f"page-{wp_id}", 100)
+        slug, old = wordpress_slug(item.get("wp:post_name"), title, f"page-{wp_id}", 100)
         if not slug_allowed(slug):
             self.report.note(
                 "pages", f"/{slug}/ is one of the site's own addresses: now /{slug}-page/"
@@ -281,22 +281,25 @@ class Posts:
             slug = f"{slug}-page"
         if old:
             self.report.note("pages", f"/{old}/ is now /{slug}/")
-        if integer(item.get("wp:post_parent")):
-            self.report.note("pages", f"{title}: a subpage in WordPress, now at /{slug}/")
+        parent_wp_id = integer(item.get("wp:post_parent"))
+        parent_pk = self.pages.get(parent_wp_id)
+        if parent_wp_id and parent_pk is None:
+            parent_pk = Page.objects.filter(wp_id=parent_wp_id).values_list("pk", flat=True).first()
         page = Page.objects.filter(wp_id=wp_id).first()
         if page is None:
-            page = Page.objects.filter(slug=slug, wp_id__isnull=True).first()
+            page = Page.objects.filter(slug=slug, parent_id=parent_pk, wp_id__isnull=True).first()
             if page is not None:
-                self.report.note("pages", f"/{slug}/ existed: it now holds WordPress's page")
+                self.report.note("pages", f"/{page.path}/ existed: it now holds WordPress's page")
         created = page is None
         if created:
             page = Page(wp_id=wp_id)
-        if page.slug != slug:
-            slug = free_slug(Page, slug, 100, exclude=page.pk)
+        if page.slug != slug or page.parent_id != parent_pk:
+            slug = self.free_page_slug(page, slug, parent_pk)
         values = {
             "wp_id": wp_id,
             "title": title,
             "slug": slug,
+            "parent_id": parent_pk,
             "body": self.markdown(wp_id, item),
             "is_published": status == "publish" and not password,
             "menu_order": min(max(integer(item.get("wp:menu_order")), 0), 32767),
@@ -306,7 +309,42 @@ class Posts:
             for key, value in values.items():
                 setattr(page, key, value)
             page.save()
+        if parent_wp_id and parent_pk is None:
+            # Its parent comes later in the export: placed below it at the end (`finish`).
+            self.orphans[page.pk] = parent_wp_id
+        if created:
+            self.created_pages.add(page.pk)
         self.pages[wp_id] = page.pk
         self.report.count("pages", "created" if created else "updated" if changed else "unchanged")
         for comment in item["comments"]:
             self.report.skip("comments", integer(comment.get("wp:comment_id")), "on a page")
+
+    def free_page_slug(self, page, slug, parent_pk):
+        """Two pages may not share an address: a clash with a sibling gets -2, -3…"""
+        siblings = Page.objects.filter(parent_id=parent_pk).exclude(pk=page.pk)
+        candidate, n = slug, 1
+        while siblings.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{slug[: 100 - len(str(n)) - 1]}-{n}"
+        if candidate != slug:
+            self.report.note("pages", f"{page.wp_id}: /{slug}/ was taken; now /{candidate}/")
+        return candidate
+
+    def finish(self):
+        """Subpages whose parent came after them in the export go below it now."""
+        for pk, parent_wp_id in self.orphans.items():
+            page = Page.objects.get(pk=pk)
+            parent_pk = self.pages.get(parent_wp_id)
+            if parent_pk is None:
+                self.report.note(
+                    "pages",
+                    f"{page.wp_id}: its parent page ({parent_wp_id}) is not in the export: "
+                    f"now at /{page.path}/",
+                )
+                continue
+            page.parent_id = parent_pk
+            page.slug = self.free_page_slug(page, page.slug, parent_pk)
+            page.save()
+        # Pages this import created had no address before it; the ones they had for a moment,
+        # before their parent came, were never linked to.
+        PageRedirect.objects.filter(page_id__in=self.created_pages).delete()

@@ -5,7 +5,7 @@ from django.utils.text import slugify
 from articles.models import Category, Tag, default_category_id
 
 from .content import plain_text
-from .values import ascii_slug, free_slug, integer, shorten, slug_allowed
+from .values import first_meta, free_slug, integer, shorten, slug_allowed, wordpress_slug
 
 
 class Terms:
@@ -44,7 +44,7 @@ class Terms:
 
     def term(self, model, kind, wp_id, nicename, name, **extra):
         name = shorten(name or nicename, 100)
-        slug, old = ascii_slug(nicename, name, f"{kind[:-1]}-{wp_id}", 100)
+        slug, old = wordpress_slug(nicename, name, f"{kind[:-1]}-{wp_id}", 100)
         if model is Category and not slug_allowed(slug):
             slug = f"{slug}-category"
             self.report.note(kind, f"/category/{nicename}/ is one of the site's own addresses")
@@ -73,30 +73,38 @@ class Terms:
             self.report.count(kind, "unchanged")
         return term
 
-    def category_for(self, item):
-        """(the post's category here, the other categories WordPress also had it in)."""
+    def categories_for(self, item):
+        """(the post's primary category here, all its categories, the primary included).
+
+        WordPress files a post under several categories and names no primary one (unless an
+        SEO plugin did: Yoast's `_yoast_wpseo_primary_category`); the first that is not
+        "Uncategorized" is the breadcrumb's here.
+        """
         categories = []
         for domain, nicename, name in item["terms"]:
             if domain != "category":
                 continue
-            nicename = nicename.strip() or slugify(name)
+            nicename = nicename.strip() or slugify(name, allow_unicode=True)
             if nicename not in self.categories:
                 self.categories[nicename] = self.term(
                     Category, "categories", None, nicename, plain_text(name)
                 )
-            categories.append(self.categories[nicename])
+            if self.categories[nicename] not in categories:
+                categories.append(self.categories[nicename])
         if not categories:
-            return Category.objects.get(pk=default_category_id()), []
-        # One category per article here; WordPress allowed several. Prefer a real one.
+            default = Category.objects.get(pk=default_category_id())
+            return default, [default]
         named = [c for c in categories if c.slug != "uncategorized"] or categories
-        return named[0], named[1:]
+        chosen = integer(first_meta(item["meta"], "_yoast_wpseo_primary_category"))
+        primary = next((c for c in categories if chosen and c.wp_id == chosen), named[0])
+        return primary, categories
 
     def tags_for(self, item):
         tags = []
         for domain, nicename, name in item["terms"]:
             if domain != "post_tag":
                 continue
-            nicename = nicename.strip() or slugify(name)
+            nicename = nicename.strip() or slugify(name, allow_unicode=True)
             if nicename not in self.tags:
                 self.tags[nicename] = self.term(Tag, "tags", None, nicename, plain_text(name))
             tags.append(self.tags[nicename])

@@ -11,7 +11,6 @@ from django.utils.text import slugify
 
 from articles.models import validate_slug_not_reserved
 
-ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 WORDPRESS_SLUG = re.compile(r"[-\w]+")
 
 
@@ -73,13 +72,18 @@ def slug_allowed(slug):
     return True
 
 
-def ascii_slug(wp_slug, title, fallback, length):
+def wordpress_slug(wp_slug, title, fallback, length):
     """(slug, the WordPress slug it replaces or None). WordPress percent-encodes non-ASCII
-    slugs; ours are ASCII, and the old one is kept as a redirect where it can be."""
+    slugs (post_name, a term's nicename); decoded, they are slugs here as they are
+    (`/επίπεδο-2/`). Only what no slug may hold (spaces, punctuation) is made one."""
     raw = unquote((wp_slug or "").strip())
-    if raw and ASCII_SLUG.fullmatch(raw):
-        return raw[:length], None
-    slug = slugify(raw)[:length].strip("-") or slugify(title)[:length].strip("-") or fallback
+    if raw and WORDPRESS_SLUG.fullmatch(raw) and len(raw) <= length:
+        return raw, None
+    slug = (
+        slugify(raw, allow_unicode=True)[:length].strip("-")
+        or slugify(title, allow_unicode=True)[:length].strip("-")
+        or fallback
+    )
     return slug, (raw or None)
 
 

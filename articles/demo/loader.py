@@ -203,6 +203,7 @@ def load_article(path, note, stored, *, authors, categories, tags):
     if created:
         names = [name.strip() for name in meta.get("tags", "").split(",") if name.strip()]
         article.tags.set([lookup(tags, name, path) for name in names])
+        article.categories.set([article.category])
     return article
 
 

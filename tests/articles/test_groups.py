@@ -15,7 +15,15 @@ EDITORS = sorted(
     [
         f"{app}.{action}_{model}"
         for app, models in {
-            "articles": ["article", "articleredirect", "category", "page", "sitesettings", "tag"],
+            "articles": [
+                "article",
+                "articleredirect",
+                "category",
+                "page",
+                "pageredirect",
+                "sitesettings",
+                "tag",
+            ],
             "authors": ["author"],
             "comments": ["comment", "like"],
             "images": ["mediaimage"],
@@ -53,7 +61,7 @@ def permissions_of(name):
 
 
 def test_the_groups_hold_the_permissions_they_always_had():
-    assert len(EDITORS) == 61
+    assert len(EDITORS) == 65
     assert permissions_of("Editors") == EDITORS
     assert permissions_of("Authors") == AUTHORS
 

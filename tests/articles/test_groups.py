@@ -27,7 +27,7 @@ EDITORS = sorted(
             "authors": ["author"],
             "comments": ["comment", "like"],
             "images": ["mediaimage"],
-            "subscriptions": ["delivery", "follower", "notification", "suppression"],
+            "subscriptions": ["delivery", "digest", "follower", "notification", "suppression"],
         }.items()
         for model in models
         for action in EVERY
@@ -61,7 +61,7 @@ def permissions_of(name):
 
 
 def test_the_groups_hold_the_permissions_they_always_had():
-    assert len(EDITORS) == 65
+    assert len(EDITORS) == 69
     assert permissions_of("Editors") == EDITORS
     assert permissions_of("Authors") == AUTHORS
 

@@ -125,11 +125,12 @@ class Node:
 
 
 @pytest.fixture(scope="module")
-def cluster(django_db_setup, redis_server, tmp_path_factory):
+def cluster(request, django_db_setup, tmp_path_factory):
     """Node A and node B on one database and one Redis, and nginx in front of both."""
     if connection.vendor != "postgresql":
         pytest.skip("several app nodes share a PostgreSQL database (SQLite is one machine's)")
     require_nginx()
+    redis_server = request.getfixturevalue("redis_server")
     directory = tmp_path_factory.mktemp("nodes")
     proxy_port = free_port()
     site = f"http://127.0.0.1:{proxy_port}"

@@ -117,7 +117,7 @@ class Node:
 
     def stop(self):
         if self.alive():
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGINT)  # gunicorn's quick shutdown
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -233,7 +233,9 @@ def served_by(nginx, method=None):
     return answered
 
 
-def test_a_publish_through_node_a_retires_the_pages_node_b_cached_at_once(nodes, editor):
+def test_staff_signed_in_on_node_b_publish_through_node_a_and_b_retires_its_cached_pages_at_once(
+    nodes, editor
+):
     a, b = nodes["a"], nodes["b"]
     # A site that has served a page has its settings row; the very first page creates it, and
     # that save retires what was cached, the page being rendered included.
@@ -251,9 +253,12 @@ def test_a_publish_through_node_a_retires_the_pages_node_b_cached_at_once(nodes,
     Article.objects.filter(pk=older.pk).update(title="A title only a fresh page shows")
     assert "A title only a fresh page shows" not in send(reader, b.url + "/")[2]
 
+    # Signed in through node B, working through node A: one session store, one CSRF secret.
     jar = http.cookiejar.CookieJar()
     staff = opener(jar)
-    sign_in(staff, a)
+    sign_in(staff, b)
+    status, _, dashboard = send(staff, a.url + "/admin/")
+    assert status == 200 and "Write an article" in dashboard
     confirm = f"{a.url}/admin/articles/article/{draft.pk}/publish/publish/"
     assert send(staff, confirm)[0] == 200
     status, _, _ = send(staff, confirm, {"csrfmiddlewaretoken": csrf_token(jar), "_confirm": "x"})
@@ -266,6 +271,11 @@ def test_a_publish_through_node_a_retires_the_pages_node_b_cached_at_once(nodes,
     assert headers["X-Page-Cache"] == "miss"
     assert "Walking after a disc injury" in home
     assert "A title only a fresh page shows" in home
+
+    # Signing out through node A signs out on node B too.
+    status, _, _ = send(staff, a.url + "/admin/logout/", {"csrfmiddlewaretoken": csrf_token(jar)})
+    assert status == 200
+    assert send(staff, b.url + "/admin/")[0] == 302
 
 
 def test_the_comment_rate_limit_counts_across_nodes(nodes):
@@ -307,20 +317,6 @@ def test_a_hundred_concurrent_likes_over_both_nodes_count_exactly_a_hundred(node
     assert answered == {nodes["a"].address, nodes["b"].address}
 
 
-def test_a_staff_session_signed_in_through_one_node_works_through_the_other(nodes, editor):
-    a, b = nodes["a"], nodes["b"]
-    jar = http.cookiejar.CookieJar()
-    staff = opener(jar)
-    sign_in(staff, a)
-    status, headers, dashboard = send(staff, b.url + "/admin/")
-    assert status == 200
-    assert "Write an article" in dashboard
-    # And a form made by node A is accepted by node B (one CSRF secret, one session store).
-    status, _, _ = send(staff, b.url + "/admin/logout/", {"csrfmiddlewaretoken": csrf_token(jar)})
-    assert status == 200
-    assert send(staff, a.url + "/admin/")[0] == 302  # signed out on both
-
-
 def test_killing_a_node_mid_run_costs_no_request_beyond_those_in_flight(nodes):
     nginx, a, b = nodes["nginx"], nodes["a"], nodes["b"]
     article = ArticleFactory()
@@ -344,11 +340,11 @@ def test_killing_a_node_mid_run_costs_no_request_beyond_those_in_flight(nodes):
     for thread in threads:
         thread.start()
     try:
-        wait_until(lambda: len(results) >= 40, timeout=30, message="reads before the kill")
+        wait_until(lambda: len(results) >= 20, timeout=30, message="reads before the kill")
         b.kill()
         killed.set()
         wait_until(
-            lambda: sum(after for after, _ in results) >= 40, timeout=30, message="reads after"
+            lambda: sum(after for after, _ in results) >= 20, timeout=30, message="reads after"
         )
     finally:
         done.set()
@@ -359,6 +355,6 @@ def test_killing_a_node_mid_run_costs_no_request_beyond_those_in_flight(nodes):
     # node to the other one, so in practice none.
     assert len(failed) <= readers, failed
     answered = served_by(nginx, "GET")
-    assert {upstream for upstream, _, _ in answered[:40]} >= {a.address, b.address}
+    assert {upstream for upstream, _, _ in answered[:20]} >= {a.address, b.address}
     # After the kill only node A answers ("b, a" when nginx tried the dead node first).
     assert answered[-1][0].split(", ")[-1] == a.address

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-web bench-load lighthouse install install-dev createsuperuser clean
+.PHONY: run test two-nodes lint format bench bench-web bench-load lighthouse install install-dev createsuperuser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ createsuperuser: $(VENV)/.installed
 # The whole suite: SQLite unless DATABASE_URL is set. Browser tests use /usr/bin/chromium.
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Two gunicorn nodes behind the shipped nginx, on one PostgreSQL and one Redis (tests/test_nodes.py;
+# needs DATABASE_URL=postgres://…, nginx and redis-server). Part of `make test` on PostgreSQL too.
+two-nodes: $(VENV)/.installed-dev
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make two-nodes needs DATABASE_URL=postgres://..."; exit 2;; esac
+	$(PY) -m pytest tests/test_nodes.py -v $(PYTEST_ARGS)
 
 # ruff, and which way the apps' imports may go (the contracts in pyproject.toml).
 lint: $(VENV)/.installed-dev

@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from backstory.media import media_origin, media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -278,8 +280,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# On disk, or in an S3-compatible bucket with MEDIA_STORAGE=s3 (backstory/media.py).
+MEDIA_STORAGE = env("MEDIA_STORAGE", "local")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -500,7 +504,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "https:"],
+        "img-src": [SELF, "https:", *filter(None, [media_origin(STORAGES["default"])])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

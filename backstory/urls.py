@@ -25,7 +25,8 @@ urlpatterns = [
     path("markdownx/upload/", markdown_upload, name="markdownx_upload"),
 ]
 
-if settings.SERVE_MEDIA:
+# Files on this machine's disk only: with MEDIA_STORAGE=s3 pages name the bucket's addresses.
+if settings.SERVE_MEDIA and settings.MEDIA_STORAGE == "local":
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 urlpatterns += [

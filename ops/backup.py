@@ -3,12 +3,15 @@
 One command gets everything a one-person practice needs to start again on a new machine:
 a consistent copy of the database (SQLite's online backup API, which copies a live database
 page by page while the site and the worker keep writing; `pg_dump`'s custom format on
-PostgreSQL, one snapshot) and, next to it, a tar of `MEDIA_ROOT` (featured images, author
-photos, uploads and their renditions). The files hold followers' and commenters' addresses,
-so they are written readable by their owner only.
+PostgreSQL, one snapshot) and, next to it, a tar of the media files (featured images, author
+photos, uploads and their renditions), read and written back through Django's storage API, so
+the same code keeps MEDIA_ROOT's files and an S3 bucket's (MEDIA_STORAGE=s3). The files hold
+followers' and commenters' addresses, so they are written readable by their owner only.
 """
 
+import contextlib
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess
@@ -17,7 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
 
@@ -33,7 +37,7 @@ class BackupError(Exception):
 @dataclass
 class Result:
     database: Path
-    media: Path | None  # None when there are no local media files to keep
+    media: Path | None  # None when there are no media files to keep
 
 
 def engine(alias="default"):
@@ -67,12 +71,60 @@ def backup(destination=None, *, media=True, alias="default"):
         else:
             _pg(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
                  f"--file={partial}"], alias)  # fmt: skip
-    tar = None
-    if media and Path(settings.MEDIA_ROOT).is_dir():
-        tar = media_path(destination)
-        with _atomic(tar) as partial, tarfile.open(partial, "w:gz") as archive:
-            archive.add(settings.MEDIA_ROOT, arcname=".")
+    tar = backup_media(media_path(destination)) if media else None
     return Result(destination, tar)
+
+
+def backup_media(tar, storage=default_storage):
+    """Every media file into the tar `tar` (written whole or not at all); None if there are
+    none."""
+    names = sorted(stored_files(storage))
+    if not names:
+        return None
+    with _atomic(Path(tar)) as partial, tarfile.open(partial, "w:gz") as archive:
+        for name in names:
+            _add(archive, name, storage)
+    return Path(tar)
+
+
+def restore_media(tar, storage=default_storage):
+    """Every file of a media tar back into the storage, replacing a file of the same name and
+    leaving the others. Tars of MEDIA_ROOT made before (members "./…") read the same."""
+    with tarfile.open(tar, "r:gz") as archive:
+        for member in archive:
+            # The "data" filter refuses absolute paths, links out of the folder and devices.
+            member = tarfile.data_filter(member, "/media")
+            if not member.isfile():
+                continue
+            name = posixpath.normpath(member.name)
+            if storage.exists(name):
+                storage.delete(name)
+            with archive.extractfile(member) as handle:
+                saved = storage.save(name, File(handle, name=name))
+            if saved != name:
+                raise BackupError(f"{name} was stored as {saved}.")
+
+
+def stored_files(storage=default_storage, folder=""):
+    """The name of every file in the media storage (on disk or in a bucket)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing was ever uploaded: no MEDIA_ROOT yet
+        return
+    for name in files:
+        yield posixpath.join(folder, name)
+    for name in folders:
+        yield from stored_files(storage, posixpath.join(folder, name))
+
+
+def _add(archive, name, storage):
+    member = tarfile.TarInfo(name)
+    member.size = storage.size(name)
+    member.mode = 0o644
+    with contextlib.suppress(NotImplementedError):  # a storage that keeps no times
+        member.mtime = storage.get_modified_time(name).timestamp()
+    with storage.open(name, "rb") as handle:
+        archive.addfile(member, handle)
 
 
 def restore(source, *, media=True, alias="default"):
@@ -96,10 +148,7 @@ def restore(source, *, media=True, alias="default"):
              "--exit-on-error", "--single-transaction", str(source)], alias)  # fmt: skip
     tar = media_path(source)
     if media and tar.is_file():
-        Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
-        with tarfile.open(tar, "r:gz") as archive:
-            # The "data" filter refuses absolute paths, links out of the folder and devices.
-            archive.extractall(settings.MEDIA_ROOT, filter="data")
+        restore_media(tar)
         return Result(source, tar)
     return Result(source, None)
 

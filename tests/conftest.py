@@ -118,6 +118,25 @@ def redis_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def _object_storage_server():
+    from tests.object_storage import ObjectStorage
+
+    server = ObjectStorage()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(_object_storage_server, settings):
+    """Media in an empty bucket of an S3 emulator on loopback (tests/object_storage.py), as
+    MEDIA_STORAGE=s3 stores them."""
+    _object_storage_server.empty()
+    settings.STORAGES = {**settings.STORAGES, "default": _object_storage_server.storage()}
+    yield _object_storage_server
+    _object_storage_server.empty()
+
+
 def _task_backends_under_test():
     import os
 

@@ -8,11 +8,12 @@ from django.contrib.sites.models import Site
 BASE = settings.BASE_DIR
 
 
-def run_django(**env):
+def run_django(code="print('started')", /, **env):
+    """Start Django in another process with `env`, then run `code` there."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=BASE,
         env={**clean, "DJANGO_SETTINGS_MODULE": "backstory.settings"},
         capture_output=True,

@@ -2,79 +2,28 @@
 starts it (on free ports), in front of the test server. A bogus sessionid used to bypass the
 micro-cache; only the application's staff marker does now."""
 
-import getpass
 import http.cookiejar
-import os
 import re
-import shutil
-import signal
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 
 from articles.models import Article
 from tests.factories import ArticleFactory, UserFactory
-from tests.smtp import free_port
+from tests.nginx import Nginx, require_nginx
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def nginx(live_server, tmp_path):
-    if not shutil.which("nginx"):
-        if os.environ.get("CI"):
-            pytest.fail("nginx is missing: CI must install it (apt-get install nginx).")
-        pytest.skip("nginx is not installed (apt-get install nginx)")
-    port = free_port()
-    block = (Path(settings.BASE_DIR) / "deploy" / "nginx.conf").read_text()
-    block = block.replace("/var/cache/nginx/backstory", str(tmp_path / "cache"))
-    block = block.replace("127.0.0.1:8000", urlsplit(live_server.url).netloc)
-    block = block.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    block = block.replace("/srv/backstory/", f"{tmp_path}/")
-    user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        f"""{user}worker_processes 1;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log warn;
-daemon off;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fastcgi;
-    uwsgi_temp_path {tmp_path}/uwsgi;
-    scgi_temp_path {tmp_path}/scgi;
-{block}
-}}
-"""
-    )
-    process = subprocess.Popen(
-        ["nginx", "-c", str(conf), "-p", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).read()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"nginx did not start: {(tmp_path / 'error.log').read_text()}")
-            time.sleep(0.1)
-    yield base
-    process.send_signal(signal.SIGQUIT)
-    process.wait(timeout=30)
+    require_nginx()
+    server = Nginx(tmp_path, [urlsplit(live_server.url).netloc]).start()
+    yield server.url
+    server.stop()
 
 
 def fetch(opener, url, data=None, headers=None):

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "the media go beside it as <name>.media.tar.gz",
         )
         parser.add_argument(
-            "--no-media", action="store_true", help="the database only, without MEDIA_ROOT"
+            "--no-media", action="store_true", help="the database only, without the media files"
         )
 
     def handle(self, *args, file, no_media, verbosity, **options):

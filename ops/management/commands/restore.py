@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the database copy written by `manage.py backup`")
         parser.add_argument(
-            "--no-media", action="store_true", help="the database only, leave MEDIA_ROOT alone"
+            "--no-media", action="store_true", help="the database only, leave the media files alone"
         )
         parser.add_argument(
             "--noinput", "--no-input", action="store_false", dest="interactive",

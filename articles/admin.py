@@ -14,11 +14,12 @@ from markdownx.models import MarkdownxField
 from reversion import create_revision, set_comment, set_user
 from solo.admin import SingletonModelAdmin
 
+from education.admin import ReferenceInline
 from images.forms import LibraryImageField, use_library_image
 from images.models import MediaImage
 from images.widgets import MarkdownEditorWidget
 
-from . import autosave, publishing, seo, signals
+from . import autosave, publishing, readability, seo, signals
 from .history_admin import RevisionsMixin
 from .models import WORDS_PER_MINUTE, Article, ArticleRedirect, Category, Page, SiteSettings, Tag
 from .publishing import can_publish
@@ -137,7 +138,8 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     formfield_overrides = EDITOR
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "title", "status_label", "author", "category", "published", "updated", "view_link",
+        "title", "status_label", "author", "category", "grade", "published", "updated",
+        "view_link",
     ]  # fmt: skip
     list_display_links = ["title"]
     list_filter = [StatusFilter, MineFilter, "category"]
@@ -146,9 +148,10 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     autocomplete_fields = ["tags"]
     list_select_related = ["author", "category"]
     list_per_page = 50
-    readonly_fields = ["status_label", "preview_link", "updated_at"]
+    readonly_fields = ["status_label", "preview_link", "updated_at", "readability_panel"]
+    inlines = [ReferenceInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "excerpt"]}),
+        (None, {"fields": ["title", "slug", "body", "readability_panel", "excerpt"]}),
         ("Publishing", {"fields": ["status_label", "published_at", "preview_link", "updated_at"]}),
         ("Filing", {"fields": ["author", "category", "tags"]}),
         (
@@ -168,6 +171,15 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
         if obj.is_scheduled:
             return "Scheduled"
         return obj.get_status_display()
+
+    @admin.display(description="grade", ordering="reading_grade")
+    def grade(self, obj):
+        """Stored on save (Article.reading_grade): the list reads no text."""
+        return "—" if obj.reading_grade is None else f"{obj.reading_grade:.1f}"
+
+    @admin.display(description="readability")
+    def readability_panel(self, obj):
+        return readability.panel(obj, reverse("admin:articles_article_readability"))
 
     @admin.display(description="published", ordering="published_at")
     def published(self, obj):
@@ -247,6 +259,11 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
                 obj.featured_image.name, obj.featured_image_alt, uploaded_by=request.user
             )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # [n] links to reference n: stored again now that the references are saved.
+        form.instance.render_again()
+
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:
             return super().response_add(request, obj, post_url_continue)
@@ -276,6 +293,11 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
                 "autosave/",
                 self.admin_site.admin_view(autosave.save),
                 name="articles_article_autosave",
+            ),
+            path(
+                "readability/",
+                self.admin_site.admin_view(readability.analyse),
+                name="articles_article_readability",
             ),
             path(
                 "autosave/discard/",
@@ -390,6 +412,7 @@ class SiteSettingsAdmin(SingletonModelAdmin, MarkdownxModelAdmin):
 
     fieldsets = [
         ("The blog", {"fields": ["name", "tagline", "featured_author", "links"]}),
+        ("Readability", {"fields": ["target_grade"]}),
         (
             "The practice",
             {

@@ -32,6 +32,7 @@ urlpatterns = [
     *paginated("<yyyy:year>/", views.DateArchiveView.as_view(), "year"),
     *paginated("<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), "month"),
     path(PERMALINK, views.article_detail, name="detail"),
+    path(f"{PERMALINK}print/", views.article_print, name="print"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -144,16 +144,23 @@ def article_detail(request, year, month, day, slug):
 
 
 def around(request, article):
-    """Tags, previous, next and related articles: kept until public content changes."""
+    """Tags, previous, next and related articles, and the references: kept until public
+    content changes."""
     if not article.is_public:
-        return list(article.tags.all()), None, None, []
+        return list(article.tags.all()), None, None, [], list(article.references.all())
     return request.fragments.fetch(
-        "around", lambda: (list(article.tags.all()), *selectors.reading_on(article)), article.pk
+        "around",
+        lambda: (
+            list(article.tags.all()),
+            *selectors.reading_on(article),
+            list(article.references.all()),
+        ),
+        article.pk,
     )
 
 
 def render_article(request, article):
-    tags, previous, following, related = around(request, article)
+    tags, previous, following, related, references = around(request, article)
     response = render(
         request,
         "articles/article_detail.html",
@@ -163,10 +170,30 @@ def render_article(request, article):
             "previous_article": previous,
             "next_article": following,
             "related_articles": related,
+            "references": references,
         },
     )
     if not article.is_public:
         # Staff preview: never kept by a browser or a shared cache.
+        add_never_cache_headers(response)
+    return response
+
+
+def article_print(request, year, month, day, slug):
+    """<article URL>print/: the article as a handout to print or save as PDF, with the
+    practice's name and phone and the date of its medical review."""
+    articles = Article.objects.visible_to(request.user).select_related(
+        "author", "category", "reviewed_by"
+    )
+    article = articles.at_permalink(year, month, day, slug).first()
+    if article is None:
+        raise Http404("No article at this address.")
+    response = render(
+        request,
+        "articles/article_print.html",
+        {"article": article, "references": list(article.references.all())},
+    )
+    if not article.is_public:
         add_never_cache_headers(response)
     return response
 

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "guard",
     "images",
     "authors",
+    # Readability, glossary, references, "when to seek care" callouts (articles renders them).
+    "education",
     "articles",
     # After django_comments_xtd: its ready() disconnects xtd's unsafe receivers.
     "comments",

@@ -310,6 +310,11 @@ class Article(models.Model):
         # updated_at and the redirects of old addresses: articles.changes, against the saved row.
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        if self.status != self.Status.PUBLISHED or not self.published_at:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        return permalink(self.local_date, self.slug)
+
     def rendered_body(self):
         """The body as readers get it: rendered and sanitised (markup), with its callouts, links
         to its references and the explanations of its glossary words (education.enrich)."""
@@ -329,11 +334,6 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
         if announce:
             signals.public_content_changed.send(sender=Article)
-
-    def get_absolute_url(self):
-        if self.status != self.Status.PUBLISHED or not self.published_at:
-            return reverse("articles:preview", kwargs={"pk": self.pk})
-        return permalink(self.local_date, self.slug)
 
     def clean(self):
         errors = {}

@@ -60,7 +60,7 @@ def _term_pattern(terms):
     )
     if not forms:
         return None, {}
-    lookup = {form: term for form, term in forms}
+    lookup = dict(forms)
     pattern = re.compile(
         r"(?<![\w-])(" + "|".join(re.escape(form) for form, _ in forms) + r")(?![\w-])", re.I
     )

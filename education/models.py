@@ -96,9 +96,7 @@ class Reference(models.Model):
         help_text="[1] in the text links to reference 1.",
     )
     title = models.CharField(max_length=500)
-    authors = models.CharField(
-        max_length=500, blank=True, help_text="e.g. Lee A, Ortiz B, et al."
-    )
+    authors = models.CharField(max_length=500, blank=True, help_text="e.g. Lee A, Ortiz B, et al.")
     publisher = models.CharField("journal or publisher", max_length=300, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     doi = models.CharField(

@@ -26,7 +26,8 @@ _TAG = re.compile(r"<[^>]+>")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 
-LONG_SENTENCE_WORDS = 25
+# Plain-language guides (CDC, NIH) ask for sentences of about 15 to 20 words at most.
+LONG_SENTENCE_WORDS = 20
 
 
 def text_blocks(html):

@@ -31,9 +31,7 @@ def json_ld(data):
 @register.simple_tag
 def article_structured_data(article, tags=(), publisher="", references=()):
     return json_ld(
-        seo.article_structured_data(
-            article, tags=tags, publisher=publisher, references=references
-        )
+        seo.article_structured_data(article, tags=tags, publisher=publisher, references=references)
     )
 
 

@@ -259,6 +259,17 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
                 obj.featured_image.name, obj.featured_image_alt, uploaded_by=request.user
             )
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs and f"{prefix}-TOTAL_FORMS" not in kwargs["data"]:
+            # A form opened before references existed (a tab left open over a deploy), or a
+            # script posting the article's own fields: its references are left as they are,
+            # rather than the whole save refused for a missing management form.
+            data = kwargs["data"].copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+            kwargs["data"] = data
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # [n] links to reference n: stored again now that the references are saved.
@@ -406,10 +417,28 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
         return str(obj)
 
 
+class SiteSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SiteSettings
+        fields = ["target_grade"]  # the admin adds the rest, from its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        grade = self.fields.get("target_grade")
+        if grade is not None:
+            grade.required = False
+            grade.help_text += " Left empty: 8."
+
+    def clean_target_grade(self):
+        value = self.cleaned_data.get("target_grade")
+        return SiteSettings._meta.get_field("target_grade").default if value is None else value
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingletonModelAdmin, MarkdownxModelAdmin):
     """The one row's form, straight from the admin index: nothing to add, list or delete."""
 
+    form = SiteSettingsForm
     fieldsets = [
         ("The blog", {"fields": ["name", "tagline", "featured_author", "links"]}),
         ("Readability", {"fields": ["target_grade"]}),

@@ -18,6 +18,7 @@ EDITORS = sorted(
             "articles": ["article", "articleredirect", "category", "page", "sitesettings", "tag"],
             "authors": ["author"],
             "comments": ["comment", "like"],
+            "education": ["carecallout", "glossaryterm", "reference"],
             "images": ["mediaimage"],
             "subscriptions": ["delivery", "follower", "notification", "suppression"],
         }.items()
@@ -36,6 +37,12 @@ AUTHORS = [
     "articles.view_category",
     "articles.view_tag",
     "authors.view_author",
+    "education.add_reference",
+    "education.change_reference",
+    "education.delete_reference",
+    "education.view_carecallout",
+    "education.view_glossaryterm",
+    "education.view_reference",
     "images.add_mediaimage",
     "images.change_mediaimage",
     "images.view_mediaimage",
@@ -51,7 +58,7 @@ def permissions_of(name):
 
 
 def test_the_groups_hold_the_permissions_they_always_had():
-    assert len(EDITORS) == 60
+    assert len(EDITORS) == 72
     assert permissions_of("Editors") == EDITORS
     assert permissions_of("Authors") == AUTHORS
 

@@ -93,12 +93,12 @@ class Reference(models.Model):
         "articles.Article", on_delete=models.CASCADE, related_name="references"
     )
     number = models.PositiveSmallIntegerField(
-        help_text="[1] in the text links to reference 1.",
+        "reference number", help_text="[1] in the text links to reference 1."
     )
     title = models.CharField(max_length=500)
     authors = models.CharField(max_length=500, blank=True, help_text="e.g. Lee A, Ortiz B, et al.")
     publisher = models.CharField("journal or publisher", max_length=300, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField("year published", null=True, blank=True)
     doi = models.CharField(
         "DOI",
         max_length=200,
@@ -109,7 +109,7 @@ class Reference(models.Model):
     pmid = models.CharField(
         "PubMed id", max_length=12, blank=True, validators=[validate_pmid], help_text="Digits only."
     )
-    url = models.URLField("address", max_length=500, blank=True)
+    url = models.URLField("web address of the source", max_length=500, blank=True)
 
     class Meta:
         ordering = ["number"]

@@ -1,6 +1,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from markdownx.models import MarkdownxField
@@ -95,8 +96,11 @@ class Reference(models.Model):
     number = models.PositiveSmallIntegerField(
         "reference number", help_text="[1] in the text links to reference 1."
     )
-    title = models.CharField(max_length=500)
-    authors = models.CharField(max_length=500, blank=True, help_text="e.g. Lee A, Ortiz B, et al.")
+    # Labels that say "source": the article form has its own Title and Author fields.
+    title = models.CharField("title of the source", max_length=500)
+    authors = models.CharField(
+        "written by", max_length=500, blank=True, help_text="e.g. Lee A, Ortiz B, et al."
+    )
     publisher = models.CharField("journal or publisher", max_length=300, blank=True)
     year = models.PositiveSmallIntegerField("year published", null=True, blank=True)
     doi = models.CharField(
@@ -109,7 +113,12 @@ class Reference(models.Model):
     pmid = models.CharField(
         "PubMed id", max_length=12, blank=True, validators=[validate_pmid], help_text="Digits only."
     )
-    url = models.URLField("web address of the source", max_length=500, blank=True)
+    url = models.URLField(
+        "web address of the source",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
 
     class Meta:
         ordering = ["number"]

@@ -39,11 +39,16 @@
     if (!data.longest.length) longest.appendChild(el("li", "", "No sentences yet."));
     var glossary = field("glossary");
     glossary.replaceChildren();
-    data.glossary.forEach(function (entry) {
-      glossary.appendChild(el("dt", "", entry.term));
-      glossary.appendChild(el("dd", "", entry.explanation));
-    });
-    if (!data.glossary.length) glossary.appendChild(el("dd", "readability-none", "None."));
+    if (!data.glossary.length) {
+      glossary.appendChild(el("p", "readability-none", "None."));
+    } else {
+      var list = el("dl");
+      data.glossary.forEach(function (entry) {
+        list.appendChild(el("dt", "", entry.term));
+        list.appendChild(el("dd", "", entry.explanation));
+      });
+      glossary.appendChild(list);
+    }
   }
 
   function start(panel) {

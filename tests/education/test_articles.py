@@ -85,6 +85,18 @@ def test_words_not_explained_to_readers_are_still_flagged_to_staff(editor_client
     ]
 
 
+def test_glossary_and_callout_text_from_staff_cannot_inject_markup(client):
+    GlossaryTerm.objects.create(term="disc", explanation='<img src=x onerror="alert(1)">')
+    CareCallout.objects.create(
+        title="<b>Red</b> flags", slug="red", body="<script>alert(2)</script> Call us."
+    )
+    article = ArticleFactory(body="A disc (a.k.a. [disc]) can bulge.\n\n[[seek-care:red]]\n")
+    page = parse(client.get(article.get_absolute_url()))
+    assert not page.select(".entry-content img, .entry-content script, .seek-care b")
+    assert page.find(id="define-disc-text").get_text() == '<img src=x onerror="alert(1)">'
+    assert "<b>Red</b> flags" in page.select(".seek-care-title")[0].get_text()
+
+
 # References
 
 

@@ -14,11 +14,12 @@ from markdownx.models import MarkdownxField
 from reversion import create_revision, set_comment, set_user
 from solo.admin import SingletonModelAdmin
 
+from education.admin import ReferenceInline
 from images.forms import LibraryImageField, use_library_image
 from images.models import MediaImage
 from images.widgets import MarkdownEditorWidget
 
-from . import autosave, publishing, seo, signals
+from . import autosave, publishing, readability, seo, signals
 from .history_admin import RevisionsMixin
 from .models import (
     WORDS_PER_MINUTE,
@@ -156,7 +157,7 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     formfield_overrides = EDITOR
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "title", "status_label", "is_sticky", "author", "category", "published", "updated",
+        "title", "status_label", "is_sticky", "author", "category", "grade", "published", "updated",
         "view_link",
     ]  # fmt: skip
     list_display_links = ["title"]
@@ -167,9 +168,10 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     autocomplete_fields = ["tags"]
     list_select_related = ["author", "category"]
     list_per_page = 50
-    readonly_fields = ["status_label", "preview_link", "updated_at"]
+    readonly_fields = ["status_label", "preview_link", "updated_at", "readability_panel"]
+    inlines = [ReferenceInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "excerpt"]}),
+        (None, {"fields": ["title", "slug", "body", "readability_panel", "excerpt"]}),
         (
             "Publishing",
             {"fields": ["status_label", "published_at", "is_sticky", "preview_link", "updated_at"]},
@@ -219,6 +221,15 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
         if obj.is_scheduled:
             return "Scheduled"
         return obj.get_status_display()
+
+    @admin.display(description="grade", ordering="reading_grade")
+    def grade(self, obj):
+        """Stored on save (Article.reading_grade): the list reads no text."""
+        return "—" if obj.reading_grade is None else f"{obj.reading_grade:.1f}"
+
+    @admin.display(description="readability")
+    def readability_panel(self, obj):
+        return readability.panel(obj, reverse("admin:articles_article_readability"))
 
     @admin.display(description="published", ordering="published_at")
     def published(self, obj):
@@ -298,6 +309,22 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
                 obj.featured_image.name, obj.featured_image_alt, uploaded_by=request.user
             )
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs and f"{prefix}-TOTAL_FORMS" not in kwargs["data"]:
+            # A form opened before references existed (a tab left open over a deploy), or a
+            # script posting the article's own fields: its references are left as they are,
+            # rather than the whole save refused for a missing management form.
+            data = kwargs["data"].copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+            kwargs["data"] = data
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # [n] links to reference n: stored again now that the references are saved.
+        form.instance.render_again()
+
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:
             return super().response_add(request, obj, post_url_continue)
@@ -327,6 +354,11 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
                 "autosave/",
                 self.admin_site.admin_view(autosave.save),
                 name="articles_article_autosave",
+            ),
+            path(
+                "readability/",
+                self.admin_site.admin_view(readability.analyse),
+                name="articles_article_readability",
             ),
             path(
                 "autosave/discard/",
@@ -448,12 +480,31 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
         return str(obj)
 
 
+class SiteSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SiteSettings
+        fields = ["target_grade"]  # the admin adds the rest, from its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        grade = self.fields.get("target_grade")
+        if grade is not None:
+            grade.required = False
+            grade.help_text += " Left empty: 8."
+
+    def clean_target_grade(self):
+        value = self.cleaned_data.get("target_grade")
+        return SiteSettings._meta.get_field("target_grade").default if value is None else value
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingletonModelAdmin, MarkdownxModelAdmin):
     """The one row's form, straight from the admin index: nothing to add, list or delete."""
 
+    form = SiteSettingsForm
     fieldsets = [
         ("The blog", {"fields": ["name", "tagline", "featured_author", "links"]}),
+        ("Readability", {"fields": ["target_grade"]}),
         (
             "The practice",
             {

@@ -51,6 +51,14 @@ class ArticlesConfig(AppConfig):
             uid = f"public-content-{model.__name__}"
             post_save.connect(announce_change, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(announce_change, sender=model, dispatch_uid=f"{uid}-delete")
+        # What an article's body draws on besides its text (education): stored again on change.
+        from education.models import CareCallout, GlossaryTerm
+
+        from .tasks import callout_changed, glossary_changed
+
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(glossary_changed, sender=GlossaryTerm, dispatch_uid=f"glossary-{name}")
+            signal.connect(callout_changed, sender=CareCallout, dispatch_uid=f"callout-{name}")
         m2m_changed.connect(
             announce_m2m_change, sender=Article.tags.through, dispatch_uid="public-content-tags"
         )

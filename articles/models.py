@@ -10,6 +10,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import F, OuterRef, Q
 from django.urls import reverse
@@ -18,11 +19,13 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from solo.models import SingletonModel
 
+from education import enrich, readability
+from education.models import CareCallout, GlossaryTerm
 from images.fields import SafeImageField
 from markup.phones import tel_url
 from markup.render import excerpt_from_html, html_to_text, markdown_to_html, validate_markdown
 
-from . import search
+from . import search, signals
 
 # First path segments the site itself answers; a page or article slug may not take them.
 RESERVED_SLUGS = frozenset(
@@ -291,6 +294,13 @@ class Article(models.Model):
         "characters); left empty, the excerpt is used.",
     )
     word_count = models.PositiveIntegerField(editable=False, default=0)
+    # Readability of the body, computed on save (education.readability) so that the admin's list
+    # shows it without reading the text.
+    reading_grade = models.FloatField(
+        "reading grade", null=True, blank=True, editable=False,
+        help_text="Flesch-Kincaid grade level of the text.",
+    )  # fmt: skip
+    smog_index = models.FloatField("SMOG index", null=True, blank=True, editable=False)
     featured_image = SafeImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
@@ -377,9 +387,12 @@ class Article(models.Model):
             self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
-        self.body_html = markdown_to_html(self.body)
-        self.word_count = len(html_to_text(self.body_html).split())
-        self.summary = self.excerpt.strip() or excerpt_from_html(self.body_html)
+        plain = enrich.without_markers(markdown_to_html(self.body))
+        self.word_count = len(html_to_text(plain).split())
+        self.summary = self.excerpt.strip() or excerpt_from_html(plain)
+        measured = readability.measure_html(plain, longest=0)
+        self.reading_grade, self.smog_index = measured.grade, measured.smog
+        self.body_html = self.rendered_body()
         # updated_at and the redirects of old addresses: articles.changes, against the saved row.
         super().save(*args, **kwargs)
 
@@ -400,6 +413,26 @@ class Article(models.Model):
         if not (self.reviewed_by_id and self.last_reviewed):
             return None
         return add_months(self.last_reviewed, self.review_interval)
+
+    def rendered_body(self):
+        """The body as readers get it: rendered and sanitised (markup), with its callouts, links
+        to its references and the explanations of its glossary words (education.enrich)."""
+        numbers = self.references.values_list("number", flat=True) if self.pk else ()
+        return enrich.enrich(
+            markdown_to_html(self.body),
+            callouts=CareCallout.objects.filter(slug__in=enrich.callout_slugs(self.body)),
+            reference_numbers=list(numbers),
+            glossary=GlossaryTerm.objects.filter(explain_to_readers=True),
+        )
+
+    def render_again(self, announce=True):
+        """Store the body again after what it draws on changed (its references, a glossary
+        entry, a callout), without a save: the text, "last updated" and history stay as they
+        are. Public pages are told, as by a save."""
+        self.body_html = self.rendered_body()
+        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+        if announce:
+            signals.public_content_changed.send(sender=Article)
 
     def clean(self):
         errors = {}
@@ -719,6 +752,13 @@ class SiteSettings(SingletonModel):
         validators=[validate_markdown],
     )
     links_html = models.TextField(editable=False, default="")
+    target_grade = models.PositiveSmallIntegerField(
+        "target reading grade",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text="The school grade articles should read at; the editor compares each text "
+        "with it. Patient materials: about 6 to 8 (AMA and NIH guidance).",
+    )
 
     # The practice behind the blog: its name, how to reach it, and the one thing a reader
     # may want to do next (the call to action). Shown in the header, the footer and the home

@@ -61,7 +61,32 @@ def _subjects(article, tags):
     return names or [article.category.name]
 
 
-def article_structured_data(article, tags=(), publisher=""):
+def reference_structured_data(reference):
+    """One source of an article, as schema.org's `citation` carries it."""
+    work = {"@type": "ScholarlyArticle" if reference.doi or reference.pmid else "CreativeWork"}
+    work["name"] = reference.title
+    if reference.authors:
+        work["author"] = reference.authors
+    if reference.publisher:
+        work["publisher"] = reference.publisher
+    if reference.year:
+        work["datePublished"] = str(reference.year)
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": kind, "value": value}
+        for kind, value in (("DOI", reference.doi), ("PMID", reference.pmid))
+        if value
+    ]
+    if identifiers:
+        work["identifier"] = identifiers
+    urls = [url for url in (reference.url, reference.doi_url, reference.pubmed_url) if url]
+    if urls:
+        work["url"] = urls[0]
+    if len(urls) > 1:
+        work["sameAs"] = urls[1:]
+    return work
+
+
+def article_structured_data(article, tags=(), publisher="", references=()):
     """schema.org JSON-LD for an article: a BlogPosting, or, once a clinician has reviewed it, a
     MedicalWebPage (which is what carries reviewedBy and lastReviewed) whose mainEntity is the
     BlogPosting. A plain dict: the template escapes it for a <script> element.
@@ -86,6 +111,8 @@ def article_structured_data(article, tags=(), publisher=""):
     }
     if tags:
         posting["keywords"] = [tag.name for tag in tags]
+    if references:
+        posting["citation"] = [reference_structured_data(ref) for ref in references]
     if article.featured_image:
         image = {"@type": "ImageObject", "url": image_url(article)}
         if article.featured_image_width:

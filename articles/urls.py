@@ -35,6 +35,7 @@ urlpatterns = [
     *paginated("<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), "month"),
     *paginated("<yyyy:year>/<dd:month>/<dd:day>/", views.DateArchiveView.as_view(), "day"),
     path(PERMALINK, views.article_detail, name="detail"),
+    path(f"{PERMALINK}print/", views.article_print, name="print"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     # A page at /<slug>/ or below its parents, /<parent>/<slug>/, at any depth; Unicode slugs
     # too. Last: every other address of the site comes first.

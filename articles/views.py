@@ -187,14 +187,21 @@ def article_detail(request, year, month, day, slug):
 
 
 def around(request, article):
-    """Tags, other categories, previous, next and related articles: kept until public content
-    changes."""
+    """Tags, other categories, previous, next and related articles, and the references: kept
+    until public content changes."""
     if not article.is_public:
-        return (*filing(article), None, None, [])
-    # "filed": entries kept before an article could have several categories held four
+        return (*filing(article), None, None, [], list(article.references.all()))
+    # "cited": entries kept before articles had several categories and references held fewer
     # values; their key is another one.
     return request.fragments.fetch(
-        "around", lambda: (*filing(article), *selectors.reading_on(article)), article.pk, "filed"
+        "around",
+        lambda: (
+            *filing(article),
+            *selectors.reading_on(article),
+            list(article.references.all()),
+        ),
+        article.pk,
+        "cited",
     )
 
 
@@ -215,7 +222,7 @@ def filing(article):
 
 
 def render_article(request, article):
-    tags, other_categories, previous, following, related = around(request, article)
+    tags, other_categories, previous, following, related, references = around(request, article)
     response = render(
         request,
         "articles/article_detail.html",
@@ -226,10 +233,30 @@ def render_article(request, article):
             "previous_article": previous,
             "next_article": following,
             "related_articles": related,
+            "references": references,
         },
     )
     if not article.is_public:
         # Staff preview: never kept by a browser or a shared cache.
+        add_never_cache_headers(response)
+    return response
+
+
+def article_print(request, year, month, day, slug):
+    """<article URL>print/: the article as a handout to print or save as PDF, with the
+    practice's name and phone and the date of its medical review."""
+    articles = Article.objects.visible_to(request.user).select_related(
+        "author", "category", "reviewed_by"
+    )
+    article = articles.at_permalink(year, month, day, slug).first()
+    if article is None:
+        raise Http404("No article at this address.")
+    response = render(
+        request,
+        "articles/article_print.html",
+        {"article": article, "references": list(article.references.all())},
+    )
+    if not article.is_public:
         add_never_cache_headers(response)
     return response
 

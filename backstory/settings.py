@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "guard",
     "images",
     "authors",
+    # Readability, glossary, references, "when to seek care" callouts (articles renders them).
+    "education",
     "articles",
     # Medical review reminders: the reviewers' weekly mail.
     "medreview",

@@ -12,8 +12,9 @@ app_name = "wordpress"
 
 
 class PostSuffix(WordPressSlug):
-    # Never "feed": <article URL>feed/ is the article's comment feed in the contract.
-    regex = r"(?!feed/)[-\w]+"
+    # Never "feed" or "print": <article URL>feed/ is the article's comment feed in the contract,
+    # <article URL>print/ its printable handout.
+    regex = r"(?!(?:feed|print)/)[-\w]+"
 
 
 register_converter(PostSuffix, "wpsuffix")

@@ -64,3 +64,28 @@ SITE_SETTINGS = {
 }
 # The logo files in images/ (drawn by make_images.py), attached where none is set.
 SITE_LOGOS = {"logo": "logo.png", "logo_on_dark": "logo-on-dark.png"}
+
+
+# Patient education (education app): glossary words the demo articles use, and the "when to
+# seek care" box the sciatica article places with [[seek-care:cauda-equina]].
+GLOSSARY = {
+    "vertebrae": ("vertebra", "the small bones that stack up to make your spine"),
+    "sciatic nerve": ("", "the long nerve that runs from your lower back down each leg"),
+    "epidural": ("", "around the covering of the nerves inside the spine"),
+    "discectomy": (
+        "discectomies",
+        "an operation to remove the part of a disc that presses on a nerve",
+    ),
+}
+CALLOUTS = {
+    "cauda-equina": (
+        "Signs of cauda equina syndrome",
+        "Get urgent medical help, the same day, if back or leg pain comes with any of these:\n\n"
+        "- Numbness in the groin, the inner thighs or around the back passage\n"
+        "- New difficulty passing urine, or loss of control of your bladder or bowels\n"
+        "- Weakness in the legs that is getting worse, or a foot that drags or slaps as you walk\n"
+        "- Fever, unexplained weight loss, or a history of cancer\n\n"
+        "These can be signs of severe pressure on the nerves, which needs treatment within hours "
+        "rather than weeks. Call us, or go to an emergency department if we are closed.\n",
+    ),
+}

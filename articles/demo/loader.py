@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from articles.models import Article, Category, Page, SiteSettings, Tag
 from authors.models import Author
+from education.models import CareCallout, GlossaryTerm
 
 from . import content
 
@@ -78,6 +79,7 @@ def load_demo(report=None):
                 slug: ensure("tags", Tag, slug, note, name=name)[0]
                 for slug, name in content.TAGS.items()
             }
+            load_patient_education()
             for path in markdown_files("articles"):
                 load_article(path, note, stored, authors=authors, categories=categories, tags=tags)
             pages = {}
@@ -90,6 +92,17 @@ def load_demo(report=None):
             field_file.delete(save=False)
         raise
     return counts
+
+
+def load_patient_education():
+    """The demo's glossary words and "when to seek care" box, before the articles that use
+    them are rendered; staff edits are kept."""
+    for term, (other_forms, explanation) in content.GLOSSARY.items():
+        GlossaryTerm.objects.get_or_create(
+            term=term, defaults={"other_forms": other_forms, "explanation": explanation}
+        )
+    for slug, (title, body) in content.CALLOUTS.items():
+        CareCallout.objects.get_or_create(slug=slug, defaults={"title": title, "body": body})
 
 
 def markdown_files(folder):

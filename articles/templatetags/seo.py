@@ -29,8 +29,10 @@ def json_ld(data):
 
 
 @register.simple_tag
-def article_structured_data(article, tags=(), publisher=""):
-    return json_ld(seo.article_structured_data(article, tags=tags, publisher=publisher))
+def article_structured_data(article, tags=(), publisher="", references=()):
+    return json_ld(
+        seo.article_structured_data(article, tags=tags, publisher=publisher, references=references)
+    )
 
 
 @register.simple_tag

@@ -26,6 +26,7 @@ EDITORS = sorted(
             ],
             "authors": ["author"],
             "comments": ["comment", "like"],
+            "education": ["carecallout", "glossaryterm", "reference"],
             "images": ["mediaimage"],
             "subscriptions": ["delivery", "digest", "follower", "notification", "suppression"],
         }.items()
@@ -46,6 +47,12 @@ AUTHORS = [
     "articles.view_category",
     "articles.view_tag",
     "authors.view_author",
+    "education.add_reference",
+    "education.change_reference",
+    "education.delete_reference",
+    "education.view_carecallout",
+    "education.view_glossaryterm",
+    "education.view_reference",
     "images.add_mediaimage",
     "images.change_mediaimage",
     "images.view_mediaimage",
@@ -61,7 +68,7 @@ def permissions_of(name):
 
 
 def test_the_groups_hold_the_permissions_they_always_had():
-    assert len(EDITORS) == 69
+    assert len(EDITORS) == 81
     assert permissions_of("Editors") == EDITORS
     assert permissions_of("Authors") == AUTHORS
 

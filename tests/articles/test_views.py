@@ -285,10 +285,10 @@ NEWS_QUERIES = 1
 # count (the paginator needs it) while the rendered listing is cached.
 HOME_QUERIES = 3
 HOME_WARM_QUERIES = 1
-# The article and its like count on every request; its tags, previous/next/related (one query)
-# and the comment tree once, then cached until public content changes.
+# The article and its like count on every request; its tags, previous/next/related (one query),
+# its references and the comment tree once, then cached until public content changes.
 ARTICLE_QUERIES = 2
-ARTICLE_FRAGMENT_QUERIES = 3
+ARTICLE_FRAGMENT_QUERIES = 4
 
 
 def test_reserved_slugs_are_refused_with_a_clear_message():

@@ -20,7 +20,7 @@ from markdownx.models import MarkdownxField
 from solo.models import SingletonModel
 
 from education import enrich, readability
-from education.models import CareCallout, GlossaryTerm
+from education.models import CareCallout, GlossaryTerm, Reference
 from images.fields import SafeImageField
 from markup.phones import tel_url
 from markup.render import excerpt_from_html, html_to_text, markdown_to_html, validate_markdown
@@ -280,6 +280,10 @@ class Article(models.Model):
         validators=[validate_markdown],
     )
     body_html = models.TextField(editable=False, default="")
+    # The article's references (education.Reference) as they were when the body was last stored:
+    # the page shows them with no query of its own (the post's query budget), and the body
+    # links to them. Written only by render_body(), after each change of the references.
+    cited = models.JSONField(default=list, blank=True, editable=False)
     excerpt = models.TextField(
         blank=True,
         help_text="A sentence or two for lists and emails; left empty, it is taken "
@@ -392,7 +396,7 @@ class Article(models.Model):
         self.summary = self.excerpt.strip() or excerpt_from_html(plain)
         measured = readability.measure_html(plain, longest=0)
         self.reading_grade, self.smog_index = measured.grade, measured.smog
-        self.body_html = self.rendered_body()
+        self.render_body()
         # updated_at and the redirects of old addresses: articles.changes, against the saved row.
         super().save(*args, **kwargs)
 
@@ -414,23 +418,30 @@ class Article(models.Model):
             return None
         return add_months(self.last_reviewed, self.review_interval)
 
-    def rendered_body(self):
-        """The body as readers get it: rendered and sanitised (markup), with its callouts, links
-        to its references and the explanations of its glossary words (education.enrich)."""
-        numbers = self.references.values_list("number", flat=True) if self.pk else ()
-        return enrich.enrich(
+    def render_body(self):
+        """Set the body as readers get it: rendered and sanitised (markup), with its callouts,
+        links to its references and the explanations of its glossary words (education.enrich),
+        and the references it shows (`cited`)."""
+        references = list(self.references.all()) if self.pk else []
+        self.cited = [reference.as_row() for reference in references]
+        self.body_html = enrich.enrich(
             markdown_to_html(self.body),
             callouts=CareCallout.objects.filter(slug__in=enrich.callout_slugs(self.body)),
-            reference_numbers=list(numbers),
+            reference_numbers=[reference.number for reference in references],
             glossary=GlossaryTerm.objects.filter(explain_to_readers=True),
         )
+
+    @property
+    def reference_list(self):
+        """The references shown under the article, from `cited` (no query)."""
+        return [Reference(**row) for row in self.cited]
 
     def render_again(self, announce=True):
         """Store the body again after what it draws on changed (its references, a glossary
         entry, a callout), without a save: the text, "last updated" and history stay as they
         are. Public pages are told, as by a save."""
-        self.body_html = self.rendered_body()
-        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+        self.render_body()
+        Article.objects.filter(pk=self.pk).update(body_html=self.body_html, cited=self.cited)
         if announce:
             signals.public_content_changed.send(sender=Article)
 

@@ -187,21 +187,14 @@ def article_detail(request, year, month, day, slug):
 
 
 def around(request, article):
-    """Tags, other categories, previous, next and related articles, and the references: kept
-    until public content changes."""
+    """Tags, other categories, previous, next and related articles: kept until public content
+    changes."""
     if not article.is_public:
-        return (*filing(article), None, None, [], list(article.references.all()))
-    # "cited": entries kept before articles had several categories and references held fewer
+        return (*filing(article), None, None, [])
+    # "filed": entries kept before an article could have several categories held four
     # values; their key is another one.
     return request.fragments.fetch(
-        "around",
-        lambda: (
-            *filing(article),
-            *selectors.reading_on(article),
-            list(article.references.all()),
-        ),
-        article.pk,
-        "cited",
+        "around", lambda: (*filing(article), *selectors.reading_on(article)), article.pk, "filed"
     )
 
 
@@ -222,7 +215,7 @@ def filing(article):
 
 
 def render_article(request, article):
-    tags, other_categories, previous, following, related, references = around(request, article)
+    tags, other_categories, previous, following, related = around(request, article)
     response = render(
         request,
         "articles/article_detail.html",
@@ -233,7 +226,7 @@ def render_article(request, article):
             "previous_article": previous,
             "next_article": following,
             "related_articles": related,
-            "references": references,
+            "references": article.reference_list,
         },
     )
     if not article.is_public:
@@ -254,7 +247,7 @@ def article_print(request, year, month, day, slug):
     response = render(
         request,
         "articles/article_print.html",
-        {"article": article, "references": list(article.references.all())},
+        {"article": article, "references": article.reference_list},
     )
     if not article.is_public:
         add_never_cache_headers(response)

@@ -130,6 +130,12 @@ class Reference(models.Model):
     def __str__(self):
         return f"[{self.number}] {self.title}"
 
+    # What an article keeps of its references (Article.cited), and makes them again from.
+    SHOWN = ("number", "title", "authors", "publisher", "year", "doi", "pmid", "url")
+
+    def as_row(self):
+        return {name: getattr(self, name) for name in self.SHOWN}
+
     def clean(self):
         self.doi = normalise_doi(self.doi)
         self.pmid = self.pmid.strip()

@@ -286,9 +286,10 @@ NEWS_QUERIES = 1
 HOME_QUERIES = 3
 HOME_WARM_QUERIES = 1
 # The article and its like count on every request; its tags, previous/next/related (one query),
-# its references and the comment tree once, then cached until public content changes.
+# and the comment tree once, then cached until public content changes (the references are
+# stored with the article: Article.cited).
 ARTICLE_QUERIES = 2
-ARTICLE_FRAGMENT_QUERIES = 4
+ARTICLE_FRAGMENT_QUERIES = 3
 
 
 def test_reserved_slugs_are_refused_with_a_clear_message():

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
+from education.models import Reference
 from pagecache import version
 from tests.comments.conftest import approved_comment
 from tests.factories import ArticleFactory, TagFactory
@@ -37,6 +38,10 @@ def blog(request):
     articles = ArticleFactory.create_batch(request.param)
     for article in articles[:20]:
         article.tags.add(tag)
+    # The post cites its sources: shown with the article, at no query of their own.
+    for number in (1, 2):
+        Reference.objects.create(article=articles[0], number=number, title=f"Source {number}")
+    articles[0].render_again(announce=False)
     return articles
 
 
@@ -59,4 +64,6 @@ def test_home_and_post_stay_within_their_query_budgets(client, blog, comments):
     warm = {"home": queries(client, "/"), "post": queries(client, post.get_absolute_url())}
     assert cold["home"] <= HOME_BUDGET and warm["home"] <= HOME_BUDGET, (cold, warm)
     assert cold["post"] <= POST_BUDGET and warm["post"] <= POST_BUDGET, (cold, warm)
-    assert len(select(client.get(post.get_absolute_url()), "li.comment")) == comments
+    page = client.get(post.get_absolute_url())
+    assert len(select(page, "li.comment")) == comments
+    assert len(select(page, ".references li")) == 2

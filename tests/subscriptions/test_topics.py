@@ -123,6 +123,37 @@ def test_an_article_is_mailed_only_to_its_topics_followers_who_want_each_article
     }
 
 
+def test_an_article_filed_under_several_topics_reaches_each_topics_followers_once(
+    topics, smtp_server, committed
+):
+    follower("hip@example.com", [topics["hip"]])
+    follower("back-hip@example.com", [topics["back"], topics["hip"]])
+    follower("neck@example.com", [topics["neck"]])
+    with committed():
+        article = publish(title="Hips and backs", category=topics["back"])
+        article.categories.add(topics["hip"])  # filed under a second category too
+
+    assert smtp_server.wait_for(2)
+    assert Delivery.objects.filter(article=article).count() == 2
+    assert sorted(smtp_server.count_to().items()) == [
+        ("back-hip@example.com", 1),
+        ("hip@example.com", 1),
+    ]
+
+
+def test_a_digest_lists_an_article_of_two_chosen_topics_once(topics, week, smtp_server, committed):
+    week["back"].categories.add(topics["hip"])
+    follower("weekly-hip@example.com", [topics["hip"]], frequency=WEEKLY)
+    follower("weekly-back-hip@example.com", [topics["back"], topics["hip"]], frequency=WEEKLY)
+    with committed():
+        tasks.recover()
+
+    [hip] = smtp_server.to("weekly-hip@example.com")
+    assert hip["Subject"] == "This week on The Back Story: Lifting"
+    [both] = smtp_server.to("weekly-back-hip@example.com")
+    assert [h.get_text(strip=True) for h in select(body_html(both), "h2")] == ["Lifting"]
+
+
 def test_every_mail_links_to_the_followers_own_choices_beside_unsubscribe(
     client, topics, smtp_server, committed
 ):

@@ -202,7 +202,7 @@ class Posts:
                 missing = len(ids) - len(found)
             # Their addresses are rewritten with the post's other images.
             images = [
-                (a.url, a.alt or a.title)
+                (a.url, a.alt or a.title, a.caption)
                 for a in found
                 if Path(urlsplit(a.url).path).suffix.lower() in IMAGE_SUFFIXES
             ]
@@ -212,11 +212,13 @@ class Posts:
             item.get("content:encoded", ""),
             gallery_images=gallery_images,
             rewrite_url=self.rewrite_url,
+            footnotes=first_meta(item["meta"], "footnotes"),
         )
         if conversion.unresolved_galleries:
             self.report.note("posts", f"{wp_id}: a [gallery] whose images are not in the export")
         for name in sorted(conversion.unknown_shortcodes):
             self.report.note("posts", f"{wp_id}: shortcode [{name}] left as text")
+        self.report.blocks(wp_id, conversion.blocks)
         # Raises RenderRefused for a body the renderer cannot take (the item is skipped); the
         # save renders it again from the renderer's cache.
         markdown_to_html(body)

@@ -107,19 +107,30 @@ def test_post_html_and_shortcodes_become_markdown_that_renders_the_same(imported
     )
     # A link to another post of the old blog now points here.
     assert links["exercises for home"] == "/2023/05/02/ubungen/"
-    # [caption]: the image, then its caption as text.
+    # [caption]: a figure, the image with its caption.
     images = html.find_all("img")
-    assert images[0]["alt"] == "A plastic model of the lumbar spine"
-    assert "The nerve roots leave the spine between the vertebrae" in html.get_text()
-    # [gallery ids="41,42"]: both images.
+    figure = html.find("figure")
+    assert figure.find("img")["alt"] == "A plastic model of the lumbar spine"
+    assert figure.find("figcaption").get_text() == (
+        "The nerve roots leave the spine between the vertebrae"
+    )
+    # [gallery ids="41,42"]: a gallery of both images.
     assert [i["src"].rsplit("/", 1)[1] for i in images] == [
         "lumbar-model.png",
         "lumbar-model.png",
         "stretch.jpg",
     ]
-    # [youtube=…] and an <iframe>: plain links, since the sanitiser allows no iframes.
-    assert links["https://www.youtube.com/watch?v=nErVeGl1d3s"]
-    assert links["https://www.youtube.com/watch?v=Str3tch1ng9"]
+    gallery = html.find("figure", class_="gallery")
+    assert [i["src"].rsplit("/", 1)[1] for i in gallery.find_all("img")] == [
+        "lumbar-model.png",
+        "stretch.jpg",
+    ]
+    # [youtube=…] and an <iframe>: video cards linking to the videos, no player.
+    cards = html.find_all("figure", class_="video-card")
+    assert [card.a["href"] for card in cards] == [
+        "https://www.youtube.com/watch?v=nErVeGl1d3s",
+        "https://www.youtube.com/watch?v=Str3tch1ng9",
+    ]
     assert "<iframe" not in sciatica.body_html
     assert html.find("h2").get_text().startswith("When to call us")
     assert [li.get_text() for li in html.find_all("li")] == [

@@ -1,4 +1,5 @@
-"""Comment and like URLs (contract: /comments/post/, /comments/reply/<id>/, confirm, mute, like).
+"""Comment and like URLs (contract: /comments/post/, /comments/reply/<id>/, confirm, mute, like,
+the comment feeds).
 
 Not namespaced: django-comments and xtd reverse these names themselves. Only xtd's post and
 reply views are routed; its confirm/, mute/ and api/ URLs (pickled, GET-acting) are not.
@@ -21,6 +22,8 @@ urlpatterns = [
     path("comments/mute/<str:token>/", views.mute, name="comments-mute"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="comments-feed"),
     path(f"{PERMALINK}feed/", feeds.ArticleCommentsFeed(), name="article-comments-feed"),
+    # A page's comments ("feed" is a reserved slug, so no page is called that).
+    path("<slug:slug>/feed/", feeds.PageCommentsFeed(), name="page-comments-feed"),
     path(f"{PERMALINK}like/", views.like, name="article-like"),
     path(f"{PERMALINK}unlike/", views.like, {"undo": True}, name="article-unlike"),
 ]

@@ -19,7 +19,7 @@ from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
 from . import health, policy, privacy, readers, tokens
-from .models import Comment, Like, email_digest, ip_digest
+from .models import COMMENT_TARGETS, Comment, Like, email_digest, ip_digest, target_key
 from .render import time_html as render_time
 from .staff import staff_name
 
@@ -79,8 +79,8 @@ def refuse_comment(request, refusal):
 @require_POST
 def post(request):
     """Checks that xtd's post view lacks, then xtd's view itself (which our receiver completes)."""
-    if request.POST.get("content_type") != "articles.article":
-        return refuse(request, 400, "Comment not sent", "Comments are for articles only.")
+    if request.POST.get("content_type") not in COMMENT_TARGETS:
+        return refuse(request, 400, "Comment not sent", "Comments are for articles and pages only.")
     if request.POST.get("honeypot"):
         return refuse(request, 400, "Comment not sent", "This comment looked automated.")
     try:
@@ -243,7 +243,7 @@ def posted_context(comment):
         "article": comment.content_object,
         "held": {
             "id": comment.pk,
-            "article": int(comment.object_pk),
+            "article": target_key(comment.content_object),
             "parent": 0 if comment.parent_id == comment.pk else comment.parent_id,
             "level": comment.level,
             "name": comment.user_name,
@@ -290,7 +290,8 @@ def confirm(request, token):
 
 @csrf_exempt
 def mute(request, token):
-    """Stop follow-up mail for one article's comments. The token is the authority (RFC 8058)."""
+    """Stop follow-up mail for one article's (or page's) comments. The token is the authority
+    (RFC 8058)."""
     comment = tokens.comment_for_mute_token(token)
     if comment is None:
         raise Http404("Unknown link.")

@@ -13,7 +13,7 @@ KINDS = (
     "attachments",
     "images",
 )
-OUTCOMES = ("created", "updated", "unchanged", "skipped")
+OUTCOMES = ("created", "updated", "unchanged", "kept", "skipped")
 
 
 class Report:
@@ -27,6 +27,8 @@ class Report:
         # count; those kept as HTML without a meaning here, by name, with the posts they are in.
         self.blocks_left_out = Counter()
         self.unmapped_blocks = defaultdict(list)
+        # Rows staff edited here since the last import, left as they are: (kind, id, title, url)
+        self.edited = []
         self.dry_run = False
 
     def count(self, kind, outcome, n=1):
@@ -38,6 +40,10 @@ class Report:
 
     def note(self, kind, text):
         self.notes[kind].append(text)
+
+    def edited_here(self, kind, wp_id, title, url):
+        self.count(kind, "kept")
+        self.edited.append((kind, wp_id, title, url))
 
     def blocks(self, wp_id, found):
         self.blocks_left_out.update(found.left_out)
@@ -73,6 +79,13 @@ class Report:
                 yield f"  - {text}"
             if len(notes) > len(shown):
                 yield f"  … {len(notes) - len(shown)} more (run with -v 2 to see them all)"
+        if self.edited:
+            yield (
+                "Edited here since the last import, so left as they are (import with "
+                "--overwrite to take the export's version instead):"
+            )
+            for kind, wp_id, title, url in self.edited:
+                yield f"  {kind[:-1]} {wp_id} “{title}” ({url})"
         if self.blocks_left_out:
             yield (
                 "Blocks left out, the old site's own lists and parts (this site shows its own): "

@@ -23,6 +23,8 @@ def test_every_block_is_mapped_and_no_block_markup_is_shown(name):
     lines = list(report.lines())
     assert any(line.startswith("Blocks left out") for line in lines)
     assert not [r for (kind, r) in report.skipped if kind in {"posts", "pages"} and "render" in r]
-    bodies = [a.body_html for a in Article.objects.all()] + [p.body_html for p in Page.objects.all()]
+    bodies = [a.body_html for a in Article.objects.all()] + [
+        p.body_html for p in Page.objects.all()
+    ]
     assert len(bodies) > 20
     assert not [b for b in bodies if "<!-- wp:" in b or "<!--" in b]

@@ -2,6 +2,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from markup.render import html_to_text, markdown_to_html
+from tests.wordpress.conftest import FIXTURES
 from wordpress.content import comment_to_text, post_to_markdown, wpautop
 
 
@@ -141,76 +142,9 @@ def test_plain_comment_text_keeps_its_paragraphs():
     assert comment_to_text("One\n\nTwo\nthree") == "One\n\nTwo\nthree"
 
 
-BLOCK_POST = """<!-- wp:paragraph -->
-<p>Before the <strong>blocks</strong>.</p>
-<!-- /wp:paragraph -->
-
-<!-- wp:image {"id":41,"sizeSlug":"large"} -->
-<figure class="wp-block-image size-large"><img src="https://example.org/wp-content/uploads/knee.jpg" alt="A knee brace" class="wp-image-41"/><figcaption class="wp-element-caption">Worn for <a href="https://example.org/six">six weeks</a></figcaption></figure>
-<!-- /wp:image -->
-
-<!-- wp:gallery {"linkTo":"none"} -->
-<figure class="wp-block-gallery has-nested-images columns-default"><!-- wp:image {"id":42} -->
-<figure class="wp-block-image"><img src="https://example.org/a.jpg" alt="Stretch one"/><figcaption class="wp-element-caption">Morning</figcaption></figure>
-<!-- /wp:image -->
-
-<!-- wp:image {"id":43} -->
-<figure class="wp-block-image"><img src="https://example.org/b.jpg" alt="Stretch two"/></figure>
-<!-- /wp:image --><figcaption class="blocks-gallery-caption wp-element-caption">Two stretches</figcaption></figure>
-<!-- /wp:gallery -->
-
-<!-- wp:quote -->
-<blockquote class="wp-block-quote"><!-- wp:paragraph -->
-<p>Motion is lotion.</p>
-<!-- /wp:paragraph --><cite>A physiotherapist</cite></blockquote>
-<!-- /wp:quote -->
-
-<!-- wp:pullquote -->
-<figure class="wp-block-pullquote"><blockquote><p>Walk a little every day.</p><cite>Dr. Example</cite></blockquote></figure>
-<!-- /wp:pullquote -->
-
-<!-- wp:table -->
-<figure class="wp-block-table"><table><thead><tr><th>Week</th><th>Walk</th></tr></thead><tbody><tr><td>1</td><td>5 minutes</td></tr></tbody></table><figcaption class="wp-element-caption">Walking plan</figcaption></figure>
-<!-- /wp:table -->
-
-<!-- wp:list -->
-<ul><!-- wp:list-item -->
-<li>Ice</li>
-<!-- /wp:list-item --><!-- wp:list-item -->
-<li>Rest</li>
-<!-- /wp:list-item --></ul>
-<!-- /wp:list -->
-
-<!-- wp:code -->
-<pre class="wp-block-code"><code>if pain &gt; 7: call()</code></pre>
-<!-- /wp:code -->
-
-<!-- wp:separator -->
-<hr class="wp-block-separator has-alpha-channel-opacity"/>
-<!-- /wp:separator -->
-
-<!-- wp:buttons -->
-<div class="wp-block-buttons"><!-- wp:button -->
-<div class="wp-block-button"><a class="wp-block-button__link wp-element-button" href="https://example.org/book">Book a visit</a></div>
-<!-- /wp:button --></div>
-<!-- /wp:buttons -->
-
-<!-- wp:embed {"url":"https://www.youtube.com/watch?v=Wa1kIng42x","type":"video","providerNameSlug":"youtube"} -->
-<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube"><div class="wp-block-embed__wrapper">
-https://www.youtube.com/watch?v=Wa1kIng42x
-</div><figcaption class="wp-element-caption">How to walk after surgery</figcaption></figure>
-<!-- /wp:embed -->
-
-<!-- wp:spacer {"height":"40px"} -->
-<div style="height:40px" aria-hidden="true" class="wp-block-spacer"></div>
-<!-- /wp:spacer -->
-
-<!-- wp:latest-posts {"postsToShow":3} /-->
-
-<!-- wp:acme/booking-widget {"clinic":2} -->
-<div class="wp-block-acme-booking-widget"><p>Call us to book.</p><script>alert(1)</script></div>
-<!-- /wp:acme/booking-widget -->
-"""
+# A block-editor post with one block of each kind the import maps, one it leaves out (the old
+# site's latest posts) and one of a plugin's.
+BLOCK_POST = (FIXTURES / "block-post.html").read_text(encoding="utf-8")
 
 
 def test_block_editor_blocks_become_what_they_mean_here():

@@ -3,7 +3,6 @@ beside the files): every block of the block-theme data and of the classic theme 
 export is mapped here, left out as the old site's own widget, or named; none shows as markup."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from articles.models import Article, Page
 from wordpress.blocks import is_site_part

@@ -281,7 +281,9 @@ class Converter(MarkdownConverter):
         if href and "button" in (el.get("class") or []):
             # The block editor's buttons are the site's own buttons: HTML, which Markdown keeps.
             words = escape(el.get_text(" ", strip=True))
-            return f'<a class="button" href="{escape(href.strip(), quote=True)}">{words}</a>'
+            return _safe_html(
+                f'<a class="button" href="{escape(href.strip(), quote=True)}">{words}</a>'
+            )
         if href:
             el["href"] = _safe_url(href)
         return super().convert_a(el, text, parent_tags)
@@ -340,10 +342,15 @@ def _quote_follows(quote):
     )
 
 
+def _safe_html(html):
+    """HTML as the renderer will keep it (so staff editing the text see what readers get)."""
+    # The renderer adds the links' rel itself: the staff's text stays without it.
+    return sanitise(html).replace(' rel="noopener noreferrer"', "")
+
+
 def _raw(html):
     """HTML kept as it is inside the Markdown: a block of its own, on one line, sanitised."""
-    # The renderer adds the links' rel itself: the staff's text stays without it.
-    html = " ".join(sanitise(html).replace(' rel="noopener noreferrer"', "").split("\n"))
+    html = " ".join(_safe_html(html).split("\n"))
     return f"\n\n{html}\n\n" if html.strip() else ""
 
 

@@ -51,13 +51,7 @@ SITE_PARTS = {
     "widget-group", "site-logo", "site-title", "site-tagline", "archive-title",
 }  # fmt: skip
 SITE_PART_PREFIXES = ("post-", "query", "comment", "navigation")
-# What the rewritten blocks become, for the README and the report.
-MAPPED = (
-    SAVED_HTML
-    | NOTHING
-    | {"button", "buttons", "embed", "file", "verse", "social-link", "social-links"}
-    | {"footnotes", "missing"}
-)
+MAX_DEPTH = 32
 
 
 def block_name(name):
@@ -65,7 +59,8 @@ def block_name(name):
 
 
 def is_site_part(name):
-    return name in SITE_PARTS or name.startswith(SITE_PART_PREFIXES)
+    # WordPress's own blocks only: a plugin's are named "plugin/block".
+    return "/" not in name and (name in SITE_PARTS or name.startswith(SITE_PART_PREFIXES))
 
 
 @dataclass
@@ -109,7 +104,8 @@ def parse(html):
             attrs = {}
         block = Block(name, attrs if isinstance(attrs, dict) else {})
         stack[-1].parts.append(block)
-        if not match.group("void"):
+        # Deeper than any editor nests (the renderer recurses): further blocks sit side by side.
+        if not match.group("void") and len(stack) <= MAX_DEPTH:
             stack.append(block)
     stack[-1].parts.append(html[position:])
     return root.parts

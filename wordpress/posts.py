@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect, Page, PageRedirect
+from markup.bounds import too_deep
 from markup.render import RenderRefused, markdown_to_html
 
 from . import edits
@@ -222,12 +223,17 @@ class Posts:
             ]
             return images, missing
 
-        body, conversion = post_to_markdown(
-            item.get("content:encoded", ""),
-            gallery_images=gallery_images,
-            rewrite_url=self.rewrite_url,
-            footnotes=first_meta(item["meta"], "footnotes"),
-        )
+        try:
+            body, conversion = post_to_markdown(
+                item.get("content:encoded", ""),
+                gallery_images=gallery_images,
+                rewrite_url=self.rewrite_url,
+                footnotes=first_meta(item["meta"], "footnotes"),
+            )
+        except RecursionError:
+            # HTML nested deeper than Python recurses (Beautiful Soup and markdownify walk the
+            # tree by recursion): skipped and reported like a text the renderer refuses.
+            raise too_deep("tags") from None
         if conversion.unresolved_galleries:
             self.report.note("posts", f"{wp_id}: a [gallery] whose images are not in the export")
         for name in sorted(conversion.unknown_shortcodes):

@@ -205,3 +205,16 @@ def test_block_footnotes_verse_and_file():
     assert "Bend the knees,\nnot the back" in page.get_text() and page.find("pre") is None
     assert [a.get_text() for a in page.find_all("a")] == ["Exercise plan"]
     assert page.find("ol").get_text(strip=True) == "Two days at most."
+
+
+def test_blocks_nested_beyond_any_editor_and_unclosed_blocks_still_convert():
+    deep = '<!-- wp:group --><div class="wp-block-group">' * 60 + "<p>Deep text</p>"
+    markdown, _ = post_to_markdown(deep, gallery_images=no_gallery)
+    assert "Deep text" in markdown and "<!-- wp:" not in markdown
+    markdown, conversion = post_to_markdown(
+        "<!-- wp:acme/box --><p>Open box <!-- /wp:other --><!-- wp:commentluv/box /-->",
+        gallery_images=no_gallery,
+    )
+    assert "Open box" in markdown
+    # Named, both: a plugin's "commentluv/box" is not WordPress's own comment block.
+    assert conversion.blocks.unmapped == {"acme/box": 1, "commentluv/box": 1}

@@ -416,9 +416,14 @@ def _replace_with_html(element, html):
     element.replace_with(BeautifulSoup(html, "html.parser"))
 
 
-def _media_links(soup):
+PLAYERS = ("iframe", "embed", "object", "video", "audio")
+
+
+def _media_links(soup, players):
     """Players of other sites and of files, as links (video cards for YouTube and Vimeo)."""
-    for frame in soup.find_all(["iframe", "embed", "object", "video", "audio"]):
+    for frame in players:
+        if frame.find_parent(PLAYERS):
+            continue  # inside another player (an <embed> in an <object>): goes with it
         src = frame.get("src") or frame.get("data") or ""
         if not src and frame.name in {"video", "audio"}:
             source = frame.find("source", src=True)
@@ -440,9 +445,9 @@ def _media_links(soup):
             frame.replace_with(link)
 
 
-def _block_shapes(soup):
+def _block_shapes(soup, found):
     """HTML our allow-list lacks, in the shapes it has."""
-    for details in soup.find_all("details"):
+    for details in found.get("details", []):
         summary = details.find("summary")
         if summary is not None:
             strong = soup.new_tag("strong")
@@ -451,14 +456,18 @@ def _block_shapes(soup):
             paragraph.append(strong)
             summary.replace_with(paragraph)
         details.unwrap()
-    for cite in soup.select("blockquote > cite"):
+    for cite in found.get("cite", []):
+        if cite.parent is None or cite.parent.name != "blockquote":
+            continue  # a title cited in a sentence stays in it
         # A quote's source, on a line of its own under the words.
         paragraph = soup.new_tag("p")
         paragraph.append("— ")
         paragraph.extend(list(cite.contents))
         cite.replace_with(paragraph)
-    for link in soup.select("sup.fn a"):
-        link.unwrap()  # to a note's id, which the sanitiser does not keep
+    for mark in found.get("sup", []):
+        if "fn" in (mark.get("class") or []):
+            for link in mark.find_all("a"):
+                link.unwrap()  # to a note's id, which the sanitiser does not keep
 
 
 def html_to_markdown(html, rewrite_url=None):
@@ -467,8 +476,12 @@ def html_to_markdown(html, rewrite_url=None):
     `rewrite_url(url, kind)` may return a new address for an image ("img") or a link ("a").
     """
     soup = BeautifulSoup(html, "html.parser")
-    _media_links(soup)
-    _block_shapes(soup)
+    # One walk of the tree finds what the two passes change.
+    found = {}
+    for tag in soup.find_all([*PLAYERS, "details", "cite", "sup"]):
+        found.setdefault("player" if tag.name in PLAYERS else tag.name, []).append(tag)
+    _media_links(soup, found.get("player", []))
+    _block_shapes(soup, found)
     if rewrite_url:
         for image in soup.find_all("img"):
             if image.get("src"):

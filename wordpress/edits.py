@@ -11,6 +11,8 @@ import datetime
 import hashlib
 import json
 
+from django.utils import timezone
+
 from .models import ImportedVersion
 
 # What the import writes, so what an edit here would change.
@@ -29,33 +31,46 @@ def _value(value):
     return value
 
 
-def fingerprint(row):
-    """A hash of the imported fields of an article or page, tags included, as they are now."""
-    fields = PAGE_FIELDS if row._meta.model_name == "page" else ARTICLE_FIELDS
+def fingerprint(row, tags=None):
+    """A hash of the imported fields of an article or page (an article's tags too: their ids,
+    read from the database unless given), as they are now."""
+    is_page = row._meta.model_name == "page"
+    fields = PAGE_FIELDS if is_page else ARTICLE_FIELDS
     values = {name: _value(getattr(row, name)) for name in fields}
-    if row._meta.model_name == "article":
-        values["tags"] = sorted(row.tags.values_list("pk", flat=True))
+    if not is_page:
+        values["tags"] = sorted(row.tags.values_list("pk", flat=True) if tags is None else tags)
     text = json.dumps(values, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _key(row):
-    return {row._meta.model_name: row}
+class Fingerprints:
+    """The fingerprints of one import: all read in one query at its start, written as rows are
+    imported."""
 
+    def __init__(self):
+        self.kept = {}
+        for article, page, value in ImportedVersion.objects.values_list(
+            "article_id", "page_id", "fingerprint"
+        ):
+            self.kept["article" if article else "page", article or page] = value
 
-def edited_here(row):
-    """Whether the row differs from what the last import wrote into it."""
-    kept = ImportedVersion.objects.filter(**_key(row)).values_list("fingerprint", flat=True)
-    kept = kept.first()
-    return kept is not None and kept != fingerprint(row)
+    @staticmethod
+    def key(row):
+        return row._meta.model_name, row.pk
 
+    def edited_here(self, row):
+        """Whether the row differs from what the last import wrote into it."""
+        kept = self.kept.get(self.key(row))
+        return kept is not None and kept != fingerprint(row)
 
-def remember(row):
-    """Keep the fingerprint of what this import wrote (or found unchanged)."""
-    current = fingerprint(row)
-    kept = ImportedVersion.objects.filter(**_key(row)).first()
-    if kept is None:
-        ImportedVersion.objects.create(**_key(row), fingerprint=current)
-    elif kept.fingerprint != current:
-        kept.fingerprint = current
-        kept.save(update_fields=["fingerprint", "imported_at"])
+    def remember(self, row, tags=None):
+        """Keep the fingerprint of what this import wrote (or found unchanged)."""
+        current = fingerprint(row, tags)
+        kept = self.kept.get(self.key(row))
+        if kept is None:
+            ImportedVersion.objects.create(**{row._meta.model_name: row}, fingerprint=current)
+        elif kept != current:
+            ImportedVersion.objects.filter(**{row._meta.model_name: row}).update(
+                fingerprint=current, imported_at=timezone.now()
+            )
+        self.kept[self.key(row)] = current

@@ -26,6 +26,7 @@ from . import wxr
 from .attachments import Attachments
 from .authors import Authors
 from .comments import Comments
+from .edits import Fingerprints
 from .media import Media
 from .posts import Posts
 from .report import Report
@@ -79,6 +80,7 @@ class Importer:
         self.posts = Posts(self)
         self.comments = Comments(self)
         self.attachments = Attachments(self)
+        self.fingerprints = Fingerprints()  # what earlier imports wrote into articles and pages
 
     def run(self, documents):
         self.authors.import_all()

@@ -11,7 +11,6 @@ from articles.models import Article, ArticleRedirect, Page, PageRedirect
 from markup.bounds import too_deep
 from markup.render import RenderRefused, markdown_to_html
 
-from . import edits
 from .content import plain_text, post_to_markdown
 from .media import IMAGE_SUFFIXES, uploads_path
 from .values import (
@@ -149,7 +148,7 @@ class Posts:
         if article.status == Article.Status.PUBLISHED:
             old_slugs = [old_slug] + [unquote(s) for s in item["meta"].get("_wp_old_slug", [])]
             changed |= self.keep_old_slugs(article, old_slugs)
-        edits.remember(article)
+        self.run.fingerprints.remember(article, tags)
         self.articles[wp_id] = article.pk
         self.report.count("posts", "created" if created else "updated" if changed else "unchanged")
         run.comments.import_for(article, item["comments"])
@@ -157,7 +156,7 @@ class Posts:
     def edited_here(self, kind, wp_id, row):
         """Staff changed the row here since the last import: it stays as they left it (and is
         listed), unless the import was told to --overwrite."""
-        if self.run.overwrite or not edits.edited_here(row):
+        if self.run.overwrite or not self.run.fingerprints.edited_here(row):
             return False
         self.report.edited_here(kind, wp_id, row.title, row.get_absolute_url())
         return True
@@ -341,7 +340,7 @@ class Posts:
             self.orphans[page.pk] = parent_wp_id
         if created:
             self.created_pages.add(page.pk)
-        edits.remember(page)
+        self.run.fingerprints.remember(page)
         self.pages[wp_id] = page.pk
         self.report.count("pages", "created" if created else "updated" if changed else "unchanged")
         self.run.comments.import_for(page, item["comments"])
@@ -372,7 +371,7 @@ class Posts:
             page.parent_id = parent_pk
             page.slug = self.free_page_slug(page, page.slug, parent_pk)
             page.save()
-            edits.remember(page)  # what this import wrote, its place included
+            self.run.fingerprints.remember(page)  # what this import wrote, its place included
         # Pages this import created had no address before it; the ones they had for a moment,
         # before their parent came, were never linked to.
         PageRedirect.objects.filter(page_id__in=self.created_pages).delete()

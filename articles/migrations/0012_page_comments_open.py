@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_site_identity'),
+        ('articles', '0011_review_interval'),
     ]
 
     operations = [

@@ -1,6 +1,7 @@
 import hashlib
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -23,6 +24,13 @@ COMMENT_TARGETS = ("articles.article", "articles.page")
 
 def takes_comments(target):
     return target is not None and target._meta.label_lower in COMMENT_TARGETS
+
+
+def find_target(label, pk):
+    """The article or page a comment form names (its content_type and object_pk), or None."""
+    if label not in COMMENT_TARGETS or not str(pk or "").isdigit():
+        return None
+    return apps.get_model(label)._default_manager.filter(pk=int(pk)).first()
 
 
 def target_key(target):

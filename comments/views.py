@@ -19,7 +19,15 @@ from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
 from . import health, policy, privacy, readers, tokens
-from .models import COMMENT_TARGETS, Comment, Like, email_digest, ip_digest, target_key
+from .models import (
+    COMMENT_TARGETS,
+    Comment,
+    Like,
+    email_digest,
+    find_target,
+    ip_digest,
+    target_key,
+)
 from .render import time_html as render_time
 from .staff import staff_name
 
@@ -147,10 +155,7 @@ def health_check_page(request, findings):
     """Without JavaScript, the guard's confirmation step: the form again, with the text kept,
     what was found, and "Post anyway". None when the form has other errors, which xtd's view
     shows first (the guard asks again on the next try)."""
-    try:
-        article = Article.objects.filter(pk=int(request.POST.get("object_pk", ""))).first()
-    except ValueError:
-        article = None
+    article = find_target(request.POST.get("content_type"), request.POST.get("object_pk"))
     if article is None:
         return None
     data = request.POST.copy()

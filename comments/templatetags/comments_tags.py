@@ -109,6 +109,12 @@ def signature(user):
 
 
 @register.filter
+def target_kind(target):
+    """ "article" or "page": what a comment is under, in words."""
+    return target._meta.verbose_name
+
+
+@register.filter
 def thousands(number):
     return f"{number:,}"
 

@@ -9,6 +9,7 @@ import pytest
 from comments.models import Comment
 from comments.policy import approve
 from tests.comments.conftest import ORIGIN, approved_comment, comment_data, links_in, path_of
+from tests.comments.test_health_guard import DETAILS
 from tests.factories import ArticleFactory, PageFactory, UserFactory
 from tests.pages import nowhere, one, select, text
 from tests.smtp import body_text
@@ -96,3 +97,13 @@ def test_pages_without_comments_show_none_and_closed_or_hidden_pages_refuse_them
     )
     assert client.get("/draft-page/feed/").status_code == 404
     assert Comment.objects.count() == 1
+
+
+def test_the_health_detail_step_under_a_page_keeps_to_that_page(client, post_comment):
+    page = PageFactory(title="Ask the nurse", slug="ask", comments_open=True)
+    ArticleFactory(pk=page.pk, title="Another article with the same id")
+    step = post_comment(page, comment=DETAILS)
+    assert text(step, "h1") == "Check your comment before it is posted"
+    assert one(step, "main a[href='/ask/']").get_text() == "Back to the page"
+    assert one(step, "input[name=content_type]")["value"] == "articles.page"
+    assert not Comment.objects.exists()

@@ -593,6 +593,10 @@ class Page(models.Model):
     def get_absolute_url(self):
         return page_url(self.path)
 
+    @property
+    def is_public(self):
+        return self.is_published
+
     def clean(self):
         node, seen = self.parent, set()
         while node is not None and node.pk not in seen:
@@ -635,10 +639,6 @@ class PageRedirect(models.Model):
 
     def __str__(self):
         return f"/{self.path}/"
-
-    @property
-    def is_public(self):
-        return self.is_published
 
 
 class Autosave(models.Model):

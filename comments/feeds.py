@@ -98,5 +98,5 @@ class ArticleCommentsFeed(LatestCommentsFeed):
 
 
 class PageCommentsFeed(ArticleCommentsFeed):
-    def get_subject(self, slug):
-        return get_object_or_404(Page.objects.published(), slug=slug)
+    def get_subject(self, path):
+        return get_object_or_404(Page.objects.published(), path=path)

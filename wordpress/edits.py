@@ -18,9 +18,11 @@ from .models import ImportedVersion
 # What the import writes, so what an edit here would change.
 ARTICLE_FIELDS = (
     "title", "slug", "body", "excerpt", "status", "published_at", "comments_open", "author_id",
-    "category_id", "featured_image", "featured_image_alt",
+    "category_id", "is_sticky", "featured_image", "featured_image_alt",
 )  # fmt: skip
-PAGE_FIELDS = ("title", "slug", "body", "is_published", "menu_order", "comments_open")
+PAGE_FIELDS = (
+    "title", "slug", "parent_id", "body", "is_published", "menu_order", "comments_open",
+)  # fmt: skip
 
 
 def _value(value):
@@ -31,14 +33,17 @@ def _value(value):
     return value
 
 
-def fingerprint(row, tags=None):
-    """A hash of the imported fields of an article or page (an article's tags too: their ids,
-    read from the database unless given), as they are now."""
+def fingerprint(row, tags=None, categories=None):
+    """A hash of the imported fields of an article or page (an article's tags and other
+    categories too: their ids, read from the database unless given), as they are now."""
     is_page = row._meta.model_name == "page"
     fields = PAGE_FIELDS if is_page else ARTICLE_FIELDS
     values = {name: _value(getattr(row, name)) for name in fields}
     if not is_page:
-        values["tags"] = sorted(row.tags.values_list("pk", flat=True) if tags is None else tags)
+        for name, ids in (("tags", tags), ("categories", categories)):
+            if ids is None:
+                ids = getattr(row, name).values_list("pk", flat=True)
+            values[name] = sorted(ids)
     text = json.dumps(values, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -63,9 +68,9 @@ class Fingerprints:
         kept = self.kept.get(self.key(row))
         return kept is not None and kept != fingerprint(row)
 
-    def remember(self, row, tags=None):
+    def remember(self, row, tags=None, categories=None):
         """Keep the fingerprint of what this import wrote (or found unchanged)."""
-        current = fingerprint(row, tags)
+        current = fingerprint(row, tags, categories)
         kept = self.kept.get(self.key(row))
         if kept is None:
             ImportedVersion.objects.create(**{row._meta.model_name: row}, fingerprint=current)

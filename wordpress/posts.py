@@ -148,7 +148,7 @@ class Posts:
         if article.status == Article.Status.PUBLISHED:
             old_slugs = [old_slug] + [unquote(s) for s in item["meta"].get("_wp_old_slug", [])]
             changed |= self.keep_old_slugs(article, old_slugs)
-        self.run.fingerprints.remember(article, tags)
+        self.run.fingerprints.remember(article, tags, filed)
         self.articles[wp_id] = article.pk
         self.report.count("posts", "created" if created else "updated" if changed else "unchanged")
         run.comments.import_for(article, item["comments"])

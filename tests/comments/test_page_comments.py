@@ -107,3 +107,15 @@ def test_the_health_detail_step_under_a_page_keeps_to_that_page(client, post_com
     assert one(step, "main a[href='/ask/']").get_text() == "Back to the page"
     assert one(step, "input[name=content_type]")["value"] == "articles.page"
     assert not Comment.objects.exists()
+
+
+def test_a_subpage_has_its_comment_feed_below_it_and_other_feeds_keep_their_addresses(client):
+    parent = PageFactory(slug="clinic")
+    child = PageFactory(slug="επίπεδο-2", parent=parent, comments_open=True)
+    approved_comment(child, user_name="Eleni", comment="Ευχαριστώ!")
+    feed = feedparser.parse(client.get("/clinic/επίπεδο-2/feed/").content)
+    assert [entry.author for entry in feed.entries] == ["Eleni"]
+    assert client.get("/clinic/feed/").status_code == 200  # a page without comments: empty
+    article = ArticleFactory()
+    category = feedparser.parse(client.get(f"/category/{article.category.slug}/feed/").content)
+    assert [entry.title for entry in category.entries] == [article.title]

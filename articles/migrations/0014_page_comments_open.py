@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_review_interval'),
+        ('articles', '0013_readability'),
     ]
 
     operations = [

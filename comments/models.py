@@ -3,7 +3,6 @@ import re
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
@@ -68,9 +67,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def for_target(self, target):
-        """The comments on one article or page."""
+        """The comments on one article or page (by a join on the content type, as the pages
+        need: its id would cost a query of its own on a cold cache)."""
         return self.filter(
-            content_type=ContentType.objects.get_for_model(target), object_pk=str(target.pk)
+            content_type__app_label=target._meta.app_label,
+            content_type__model=target._meta.model_name,
+            object_pk=str(target.pk),
         )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0014_page_comments_open'),
+        ('articles', '0015_page_comments_open'),
         ('wordpress', '0002_attachment_table'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_readability'),
+        ('articles', '0014_article_cited'),
     ]
 
     operations = [

@@ -567,6 +567,10 @@ class Page(models.Model):
     menu_order = models.PositiveSmallIntegerField(
         default=0, help_text="Pages appear in the header menu in this order."
     )
+    # Pages such as Contact take no comments unless staff open them (WordPress's default too).
+    comments_open = models.BooleanField(
+        default=False, help_text="Readers may comment under the page, as under an article."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     wp_id = models.PositiveBigIntegerField(
         "WordPress page id", null=True, blank=True, unique=True, editable=False
@@ -588,6 +592,10 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return page_url(self.path)
+
+    @property
+    def is_public(self):
+        return self.is_published
 
     def clean(self):
         node, seen = self.parent, set()

@@ -88,7 +88,7 @@ from articles.models import Article
 from comments import staff
 from comments.models import Comment
 article = Article.objects.published().get(slug="post-001")
-waiting = Comment.objects.for_article(article).filter(status=Comment.Status.PENDING)
+waiting = Comment.objects.for_target(article).filter(status=Comment.Status.PENDING)
 end = time.monotonic() + float(sys.argv[1])
 approved = 0
 while time.monotonic() < end:

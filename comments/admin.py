@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -8,10 +9,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from articles.models import Article
+from articles.models import Article, Page
 
 from . import policy, staff
-from .models import Comment, CommentMail, Like
+from .models import Comment, CommentMail, Like, target_key
 from .privacy import erase_address
 
 PRIVACY_REMINDER = (
@@ -21,19 +22,29 @@ PRIVACY_REMINDER = (
 
 
 class ArticleFilter(admin.SimpleListFilter):
-    title = "article"
+    """The article or page commented on; values are `target_key`s ("12", "page-3")."""
+
+    title = "article or page"
     parameter_name = "article"
 
     def lookups(self, request, model_admin):
-        ids = Comment.objects.values_list("object_pk", flat=True).distinct()
-        return [
-            (str(a.pk), a.title)
-            for a in Article.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()])
-        ]
+        found = []
+        for model in (Article, Page):
+            kind = ContentType.objects.get_for_model(model)
+            ids = Comment.objects.filter(content_type=kind).values_list("object_pk", flat=True)
+            targets = model.objects.filter(pk__in=[int(i) for i in set(ids) if i.isdigit()])
+            found += [(target_key(t), t.title) for t in targets]
+        return found
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(object_pk=self.value())
+        value = self.value() or ""
+        model, pk = (
+            (Page, value.removeprefix("page-")) if value.startswith("page-") else (Article, value)
+        )
+        if pk.isdigit():
+            return queryset.filter(
+                content_type=ContentType.objects.get_for_model(model), object_pk=pk
+            )
         return queryset
 
 
@@ -106,7 +117,7 @@ class CommentAdmin(admin.ModelAdmin):
     def name_shown(self, obj):
         return obj.name
 
-    @admin.display(description="article")
+    @admin.display(description="article or page")
     def article_link(self, obj):
         article = obj.content_object
         if article is None:

@@ -67,7 +67,7 @@ def load_demo_comments():
     article = Article.objects.published().filter(slug=ARTICLE).first()
     if article is None:
         return ["Demo comments: skipped (the demo article is not there)"]
-    if Comment.objects.for_article(article).exists():
+    if Comment.objects.for_target(article).exists():
         return ["Demo comments: already present, left alone"]
     content_type = ContentType.objects.get_for_model(Article)
     team = team_user()

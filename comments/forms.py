@@ -5,9 +5,7 @@ from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django_comments_xtd.forms import XtdCommentForm
 
-from articles.models import Article
-
-from .models import Comment
+from .models import Comment, takes_comments
 from .policy import comments_open
 
 
@@ -67,14 +65,17 @@ class CommentForm(XtdCommentForm):
     def clean(self):
         cleaned = super().clean()
         article = self.target_object
-        if not isinstance(article, Article) or not article.is_public:
-            raise forms.ValidationError("Comments can be left on published articles only.")
+        if not takes_comments(article) or not article.is_public:
+            raise forms.ValidationError(
+                "Comments can be left on published articles and pages only."
+            )
         if not comments_open(article):
-            raise forms.ValidationError("Comments are closed on this article.")
+            what = article._meta.verbose_name
+            raise forms.ValidationError(f"Comments are closed on this {what}.")
         reply_to = cleaned.get("reply_to") or 0
         if reply_to:
             parent = (
-                Comment.objects.for_article(article).visible().filter(pk=reply_to).only("level")
+                Comment.objects.for_target(article).visible().filter(pk=reply_to).only("level")
             ).first()
             if parent is None:
                 raise forms.ValidationError("The comment you are replying to does not exist.")

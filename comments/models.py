@@ -1,6 +1,7 @@
 import hashlib
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
@@ -13,6 +14,36 @@ from .text import render_comment
 
 # Avatar backgrounds: .avatar-0 … .avatar-7 in static/css/site.css.
 AVATAR_COLOURS = 8
+
+# What readers comment on, as django-contrib-comments names models in its form's content_type.
+# Each has `title`, `get_absolute_url()`, `is_public` and `comments_open`; an article also has
+# an author (whose comments get the "Author" badge) and a publication time.
+COMMENT_TARGETS = ("articles.article", "articles.page")
+
+
+def takes_comments(target):
+    return target is not None and target._meta.label_lower in COMMENT_TARGETS
+
+
+def find_target(label, pk):
+    """The article or page a comment form names (its content_type and object_pk), or None."""
+    if label not in COMMENT_TARGETS or not str(pk or "").isdigit():
+        return None
+    return apps.get_model(label)._default_manager.filter(pk=int(pk)).first()
+
+
+def target_key(target):
+    """The target's name in the browser's copies of held comments and in cache keys: an
+    article's is its id, as it was before pages took comments (browsers keep copies two weeks);
+    a page's is "page-<id>"."""
+    name = target._meta.model_name
+    return str(target.pk) if name == "article" else f"{name}-{target.pk}"
+
+
+def author_user_id(target):
+    """The user whose comments on the target are the author's, or None (pages have none)."""
+    author = getattr(target, "author", None)
+    return author.user_id if author is not None else None
 
 
 def email_digest(address):
@@ -35,11 +66,13 @@ class CommentQuerySet(models.QuerySet):
         """Confirmed (or trusted) comments that wait for staff to approve them."""
         return self.filter(status=Comment.Status.PENDING)
 
-    def for_article(self, article):
+    def for_target(self, target):
+        """The comments on one article or page (by a join on the content type, as the pages
+        need: its id would cost a query of its own on a cold cache)."""
         return self.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_pk=str(article.pk),
+            content_type__app_label=target._meta.app_label,
+            content_type__model=target._meta.model_name,
+            object_pk=str(target.pk),
         )
 
 

@@ -14,12 +14,15 @@ from .models import Comment
 from .text import count_links
 
 
-def comments_open(article):
-    if not article.comments_open:
+def comments_open(target):
+    """Whether readers may comment on an article or page now (COMMENTS_CLOSE_AFTER_DAYS counts
+    from an article's publication; pages have none, so only staff close them)."""
+    if not target.comments_open:
         return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if days and article.published_at:
-        return timezone.now() < article.published_at + datetime.timedelta(days=days)
+    published_at = getattr(target, "published_at", None)
+    if days and published_at:
+        return timezone.now() < published_at + datetime.timedelta(days=days)
     return True
 
 

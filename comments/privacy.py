@@ -108,7 +108,7 @@ def set_followups(article, address, wanted):
     """Follow-up mail for one article's comments, for everyone writing with `address`: the mute
     link in a follow-up mail, and a reader's account page (which can resume it too)."""
     return (
-        Comment.objects.for_article(article)
+        Comment.objects.for_target(article)
         .filter(user_email__iexact=address.strip())
         .update(followup=wanted)
     )

@@ -14,10 +14,10 @@ from django.utils.safestring import mark_safe
 from .models import Comment
 
 
-def visible_comments(article):
-    """All visible comments of an article, in thread order, in one query."""
+def visible_comments(target):
+    """All visible comments of an article or page, in thread order, in one query."""
     return list(
-        Comment.objects.for_article(article)
+        Comment.objects.for_target(target)
         .visible()
         .select_related("user")
         .only(

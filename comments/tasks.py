@@ -84,7 +84,7 @@ def followers_of(comment):
     writer = (comment.user_email or "").lower()
     followers = {}
     candidates = (
-        Comment.objects.for_article(article)
+        Comment.objects.for_target(article)
         .filter(
             followup=True,
             status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],

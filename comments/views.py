@@ -19,7 +19,15 @@ from guard.decorators import Limit, Refusal, same_site_post
 from guard.requests import client_ip
 
 from . import health, policy, privacy, readers, tokens
-from .models import Comment, Like, email_digest, ip_digest
+from .models import (
+    COMMENT_TARGETS,
+    Comment,
+    Like,
+    email_digest,
+    find_target,
+    ip_digest,
+    target_key,
+)
 from .render import time_html as render_time
 from .staff import staff_name
 
@@ -79,8 +87,8 @@ def refuse_comment(request, refusal):
 @require_POST
 def post(request):
     """Checks that xtd's post view lacks, then xtd's view itself (which our receiver completes)."""
-    if request.POST.get("content_type") != "articles.article":
-        return refuse(request, 400, "Comment not sent", "Comments are for articles only.")
+    if request.POST.get("content_type") not in COMMENT_TARGETS:
+        return refuse(request, 400, "Comment not sent", "Comments are for articles and pages only.")
     if request.POST.get("honeypot"):
         return refuse(request, 400, "Comment not sent", "This comment looked automated.")
     try:
@@ -147,10 +155,7 @@ def health_check_page(request, findings):
     """Without JavaScript, the guard's confirmation step: the form again, with the text kept,
     what was found, and "Post anyway". None when the form has other errors, which xtd's view
     shows first (the guard asks again on the next try)."""
-    try:
-        article = Article.objects.filter(pk=int(request.POST.get("object_pk", ""))).first()
-    except ValueError:
-        article = None
+    article = find_target(request.POST.get("content_type"), request.POST.get("object_pk"))
     if article is None:
         return None
     data = request.POST.copy()
@@ -243,7 +248,7 @@ def posted_context(comment):
         "article": comment.content_object,
         "held": {
             "id": comment.pk,
-            "article": int(comment.object_pk),
+            "article": target_key(comment.content_object),
             "parent": 0 if comment.parent_id == comment.pk else comment.parent_id,
             "level": comment.level,
             "name": comment.user_name,
@@ -290,7 +295,8 @@ def confirm(request, token):
 
 @csrf_exempt
 def mute(request, token):
-    """Stop follow-up mail for one article's comments. The token is the authority (RFC 8058)."""
+    """Stop follow-up mail for one article's (or page's) comments. The token is the authority
+    (RFC 8058)."""
     comment = tokens.comment_for_mute_token(token)
     if comment is None:
         raise Http404("Unknown link.")

@@ -36,7 +36,14 @@ ALLOWED_ATTRIBUTES = {
 }  # fmt: skip
 # No data:, javascript: or other schemes: images we generate are files under MEDIA_URL.
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-ALLOWED_CLASSES = {"a": {"headerlink"}, "div": {"codehilite"}, "span": set()}
+# figure.gallery, figure.video-card and a.button: what the WordPress import makes of galleries,
+# embedded videos and the block editor's buttons (wordpress/content.py), styled by site.css.
+ALLOWED_CLASSES = {
+    "a": {"headerlink", "button"},
+    "div": {"codehilite"},
+    "figure": {"gallery", "video-card"},
+    "span": set(),
+}
 
 EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
 EXTENSION_CONFIGS = {

@@ -26,7 +26,7 @@ class Comments:
         self.report = run.report
 
     def import_for(self, article, comments):
-        """The comments WordPress had on a post (the item's list of wp:comment fields)."""
+        """The comments WordPress had on a post or page (the item's wp:comment fields)."""
         rows = []
         for data in comments:
             wp_id = integer(data.get("wp:comment_id"))
@@ -79,7 +79,8 @@ class Comments:
             user_url=url if url.startswith(("http://", "https://")) and len(url) <= 200 else "",
             user_id=self.run.authors.user_id(integer(data.get("wp:comment_user_id"))),
             text=comment_to_text(data.get("wp:comment_content", "")),
-            submit_date=submitted or article.published_at or timezone.now(),
+            # Pages have no publication time: the import's clock then.
+            submit_date=submitted or getattr(article, "published_at", None) or timezone.now(),
             ip_address=ip if valid_ip(ip) else None,
             status=status or Status.PENDING,
         )

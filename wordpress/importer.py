@@ -26,6 +26,7 @@ from . import wxr
 from .attachments import Attachments
 from .authors import Authors
 from .comments import Comments
+from .edits import Fingerprints
 from .media import Media
 from .posts import Posts
 from .report import Report
@@ -37,9 +38,12 @@ from .wxr import WXRError
 __all__ = ["Importer", "Site", "import_wordpress"]
 
 
-def import_wordpress(paths, *, media_dir=None, dry_run=False, create_users=False, progress=None):
+def import_wordpress(
+    paths, *, media_dir=None, dry_run=False, create_users=False, overwrite=False, progress=None
+):
     """Import the WordPress export(s) at `paths`; returns a Report. Raises WXRError, having
-    written nothing, for a file that cannot be read or is not a WordPress export."""
+    written nothing, for a file that cannot be read or is not a WordPress export. Articles and
+    pages staff edited here since the last import are left as they are, unless `overwrite`."""
     if media_dir is not None and not Path(media_dir).is_dir():
         raise WXRError(
             f"--media-dir {media_dir} is not a directory (a copy of wp-content/uploads)."
@@ -51,7 +55,7 @@ def import_wordpress(paths, *, media_dir=None, dry_run=False, create_users=False
     media = Media(media_dir, report, dry_run=dry_run)
     # The flag wraps the transaction, so on_commit callbacks see it as well.
     with importing(), transaction.atomic():
-        Importer(site, report, media, create_users, progress).run(documents)
+        Importer(site, report, media, create_users, progress, overwrite).run(documents)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -61,8 +65,9 @@ class Importer:
     """One import: what the first pass found, the report, the media copier and the time zone,
     shared by the importer of each kind of row, which reach each other through it."""
 
-    def __init__(self, site, report, media, create_users=False, progress=None):
+    def __init__(self, site, report, media, create_users=False, progress=None, overwrite=False):
         self.site = site
+        self.overwrite = overwrite
         self.report = report
         self.media = media
         self.create_users = create_users
@@ -75,6 +80,7 @@ class Importer:
         self.posts = Posts(self)
         self.comments = Comments(self)
         self.attachments = Attachments(self)
+        self.fingerprints = Fingerprints()  # what earlier imports wrote into articles and pages
 
     def run(self, documents):
         self.authors.import_all()

@@ -35,3 +35,38 @@ class WordPressAttachment(models.Model):
 
     def __str__(self):
         return self.slug or self.url
+
+
+class ImportedVersion(models.Model):
+    """What the last import wrote into an article or a page, as a fingerprint (`edits.py`), so
+    that the next import can tell whether staff edited the row here since."""
+
+    article = models.OneToOneField(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="wp_imported_version",
+    )
+    page = models.OneToOneField(
+        "articles.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="wp_imported_version",
+    )
+    fingerprint = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "WordPress import fingerprint"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False, page__isnull=True)
+                | models.Q(article__isnull=True, page__isnull=False),
+                name="imported_version_of_one_row",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article or self.page}: {self.fingerprint[:12]}"

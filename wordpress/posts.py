@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect, Page, PageRedirect
+from markup.bounds import too_deep
 from markup.render import RenderRefused, markdown_to_html
 
 from .content import plain_text, post_to_markdown
@@ -82,8 +83,12 @@ class Posts:
 
     def import_post(self, wp_id, item):
         run = self.run
-        title = self.title_of("posts", wp_id, item, 250)
         article = Article.objects.filter(wp_id=wp_id).first()
+        if article is not None and self.edited_here("posts", wp_id, article):
+            self.articles[wp_id] = article.pk
+            run.comments.import_for(article, item["comments"])
+            return
+        title = self.title_of("posts", wp_id, item, 250)
         created = article is None
         status = item.get("wp:status", "").strip()
         password = (item.get("wp:post_password") or "").strip()
@@ -143,9 +148,18 @@ class Posts:
         if article.status == Article.Status.PUBLISHED:
             old_slugs = [old_slug] + [unquote(s) for s in item["meta"].get("_wp_old_slug", [])]
             changed |= self.keep_old_slugs(article, old_slugs)
+        self.run.fingerprints.remember(article, tags, filed)
         self.articles[wp_id] = article.pk
         self.report.count("posts", "created" if created else "updated" if changed else "unchanged")
         run.comments.import_for(article, item["comments"])
+
+    def edited_here(self, kind, wp_id, row):
+        """Staff changed the row here since the last import: it stays as they left it (and is
+        listed), unless the import was told to --overwrite."""
+        if self.run.overwrite or not self.run.fingerprints.edited_here(row):
+            return False
+        self.report.edited_here(kind, wp_id, row.title, row.get_absolute_url())
+        return True
 
     def set_updated_at(self, article, item, created):
         modified = self.run.local_datetime(
@@ -202,21 +216,28 @@ class Posts:
                 missing = len(ids) - len(found)
             # Their addresses are rewritten with the post's other images.
             images = [
-                (a.url, a.alt or a.title)
+                (a.url, a.alt or a.title, a.caption)
                 for a in found
                 if Path(urlsplit(a.url).path).suffix.lower() in IMAGE_SUFFIXES
             ]
             return images, missing
 
-        body, conversion = post_to_markdown(
-            item.get("content:encoded", ""),
-            gallery_images=gallery_images,
-            rewrite_url=self.rewrite_url,
-        )
+        try:
+            body, conversion = post_to_markdown(
+                item.get("content:encoded", ""),
+                gallery_images=gallery_images,
+                rewrite_url=self.rewrite_url,
+                footnotes=first_meta(item["meta"], "footnotes"),
+            )
+        except RecursionError:
+            # HTML nested deeper than Python recurses (Beautiful Soup and markdownify walk the
+            # tree by recursion): skipped and reported like a text the renderer refuses.
+            raise too_deep("tags") from None
         if conversion.unresolved_galleries:
             self.report.note("posts", f"{wp_id}: a [gallery] whose images are not in the export")
         for name in sorted(conversion.unknown_shortcodes):
             self.report.note("posts", f"{wp_id}: shortcode [{name}] left as text")
+        self.report.blocks(wp_id, conversion.blocks)
         # Raises RenderRefused for a body the renderer cannot take (the item is skipped); the
         # save renders it again from the renderer's cache.
         markdown_to_html(body)
@@ -286,6 +307,10 @@ class Posts:
         if parent_wp_id and parent_pk is None:
             parent_pk = Page.objects.filter(wp_id=parent_wp_id).values_list("pk", flat=True).first()
         page = Page.objects.filter(wp_id=wp_id).first()
+        if page is not None and self.edited_here("pages", wp_id, page):
+            self.pages[wp_id] = page.pk
+            self.run.comments.import_for(page, item["comments"])
+            return
         if page is None:
             page = Page.objects.filter(slug=slug, parent_id=parent_pk, wp_id__isnull=True).first()
             if page is not None:
@@ -303,6 +328,7 @@ class Posts:
             "body": self.markdown(wp_id, item),
             "is_published": status == "publish" and not password,
             "menu_order": min(max(integer(item.get("wp:menu_order")), 0), 32767),
+            "comments_open": (item.get("wp:comment_status") or "closed").strip() == "open",
         }
         changed = created or any(getattr(page, k) != v for k, v in values.items())
         if changed:
@@ -314,10 +340,10 @@ class Posts:
             self.orphans[page.pk] = parent_wp_id
         if created:
             self.created_pages.add(page.pk)
+        self.run.fingerprints.remember(page)
         self.pages[wp_id] = page.pk
         self.report.count("pages", "created" if created else "updated" if changed else "unchanged")
-        for comment in item["comments"]:
-            self.report.skip("comments", integer(comment.get("wp:comment_id")), "on a page")
+        self.run.comments.import_for(page, item["comments"])
 
     def free_page_slug(self, page, slug, parent_pk):
         """Two pages may not share an address: a clash with a sibling gets -2, -3…"""
@@ -345,6 +371,7 @@ class Posts:
             page.parent_id = parent_pk
             page.slug = self.free_page_slug(page, page.slug, parent_pk)
             page.save()
+            self.run.fingerprints.remember(page)  # what this import wrote, its place included
         # Pages this import created had no address before it; the ones they had for a moment,
         # before their parent came, were never linked to.
         PageRedirect.objects.filter(page_id__in=self.created_pages).delete()

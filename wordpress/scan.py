@@ -18,6 +18,7 @@ class Attachment:
     title: str
     alt: str
     order: int
+    caption: str = ""  # WordPress keeps an image's caption as the attachment's excerpt
 
 
 @dataclass
@@ -58,6 +59,7 @@ def scan(documents):
                     title=plain_text(item.get("title", "")),
                     alt=first_meta(item["meta"], "_wp_attachment_image_alt"),
                     order=integer(item.get("wp:menu_order")),
+                    caption=plain_text(item.get("excerpt:encoded", "")),
                 )
                 if attachment.wp_id and attachment.url:
                     site.attachments[attachment.wp_id] = attachment

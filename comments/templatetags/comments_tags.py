@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from articles.models import Article
 
 from ..forms import CommentForm
-from ..models import Comment, Like
+from ..models import Comment, Like, author_user_id, target_key
 from ..policy import comments_open
 from ..render import render_tree, visible_comments
 from ..staff import staff_name
@@ -19,7 +19,7 @@ register = template.Library()
 
 def cached_tree(request, article, replies_open):
     """The rendered comment list and its count, kept until any visible comment changes."""
-    author_user = article.author.user_id
+    author_user = author_user_id(article)
 
     def build():
         comments = visible_comments(article)
@@ -28,17 +28,26 @@ def cached_tree(request, article, replies_open):
 
     # The zone is in the key: the tree's times are rendered in it (comments.render.time_html).
     html, count = request.fragments.fetch(
-        "comment_tree", build, article.pk, int(replies_open), author_user, settings.TIME_ZONE
+        "comment_tree",
+        build,
+        target_key(article),
+        int(replies_open),
+        author_user,
+        settings.TIME_ZONE,
     )
     return mark_safe(html), count
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
-def comments_section(context, article):
+def comments_section(context, article, wrapped=False):
+    """The comments under an article or a page (and an article's likes); `wrapped`: in their
+    own comments area, which the page's template does not draw."""
     request = context["request"]
     replies_open = comments_open(article)
     comment_list, count = cached_tree(request, article, replies_open)
-    likes = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
+    likes = None  # readers like articles; a page has comments only
+    if isinstance(article, Article):
+        likes = Like.objects.filter(article=article).aggregate(n=Count("pk"))["n"]
     # When the count was taken: the page may be served from a cache for a while, and a reader
     # who liked the article since then is shown the count their own like returned (comments.js).
     counted_at = f"{time.time():.3f}"
@@ -46,11 +55,15 @@ def comments_section(context, article):
         "request": request,
         "user": request.user,
         "article": article,
+        "target_key": target_key(article),
         "comment_list": comment_list,
         "count": count,
         "likes": likes,
         "counted_at": counted_at,
         "open": replies_open,
+        # Under an article always (with its likes); under a page when it has or takes comments.
+        "shown": likes is not None or replies_open or count,
+        "wrapped": wrapped,
         "form": CommentForm(article),
     }
 
@@ -93,6 +106,12 @@ def listing_counts(articles):
 def signature(user):
     """The name a staff member's comments are signed with (never the login name)."""
     return staff_name(user)
+
+
+@register.filter
+def target_kind(target):
+    """ "article" or "page": what a comment is under, in words."""
+    return target._meta.verbose_name
 
 
 @register.filter

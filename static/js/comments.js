@@ -183,9 +183,10 @@
   }
   var section = document.querySelector(".comments[data-article]");
   if (section) {
-    var article = parseInt(section.getAttribute("data-article"), 10);
+    // An article's id, or "page-<id>"; copies kept before pages took comments hold a number.
+    var target = section.getAttribute("data-article");
     held = held.filter(function (item) {
-      if (item.article !== article) return true;
+      if (String(item.article) !== target) return true;
       if (document.getElementById("c" + item.id)) return false; // now public: forget it
       showHeld(section, item);
       return true;

@@ -12,11 +12,11 @@ ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 
 
 def comment_data(article, age=30, **fields):
-    """What a browser posts from the article page, loaded `age` seconds earlier."""
+    """What a browser posts from the article (or page) page, loaded `age` seconds earlier."""
     timestamp = int(time.time()) - age
     form = CommentForm(article)
     data = {
-        "content_type": "articles.article",
+        "content_type": article._meta.label_lower,
         "object_pk": str(article.pk),
         "timestamp": str(timestamp),
         "security_hash": form.initial_security_hash(timestamp),

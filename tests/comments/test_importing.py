@@ -129,7 +129,7 @@ def test_a_reply_written_here_after_an_import_keeps_its_place():
     import_comments(article, [imported(1), imported(2), imported(3, parent=1)])
     reply.refresh_from_db()
     assert reply.parent_id == first.pk and reply.thread_id == first.pk and reply.level == 1
-    order = list(Comment.objects.for_article(article).values_list("wp_id", "level"))
+    order = list(Comment.objects.for_target(article).values_list("wp_id", "level"))
     assert order == [(1, 0), (3, 1), (None, 1), (2, 0)]
 
 

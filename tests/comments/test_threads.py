@@ -63,7 +63,7 @@ def test_the_plan_matches_what_xtd_computes_one_comment_at_a_time():
         )
         comment.save()  # xtd's own thread bookkeeping
         made.append(comment)
-    rows = list(Comment.objects.for_article(article))
+    rows = list(Comment.objects.for_target(article))
     nodes = [
         Node(r.pk, None if r.parent_id == r.pk else r.parent_id, (r.submit_date,), True)
         for r in rows

@@ -8,8 +8,9 @@ class Command(BaseCommand):
     help = (
         "Imports a WordPress export (WXR 1.1/1.2, or WordPress.com's .zip of them): authors, "
         "categories, tags, posts, pages, comments with their threads, and attachments. Keyed by "
-        "WordPress ids, so running it again updates what changed and adds nothing twice. Sends "
-        "no mail. Set TIME_ZONE to the old blog's time zone first, so old links keep working."
+        "WordPress ids, so running it again updates what changed and adds nothing twice, and "
+        "leaves what staff edited here since (--overwrite to replace it). Sends no mail. Set "
+        "TIME_ZONE to the old blog's time zone first, so old links keep working."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +32,16 @@ class Command(BaseCommand):
             help="also make a staff account (Authors group, no password yet) for each author",
         )
 
-    def handle(self, *args, files, dry_run, media_dir, create_users, verbosity, **options):
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="take the export's version of articles and pages staff edited here since the "
+            "last import (without it they are left as they are, and listed)",
+        )
+
+    def handle(
+        self, *args, files, dry_run, media_dir, create_users, overwrite, verbosity, **options
+    ):
         progress = self.stdout.write if verbosity >= 2 else None
         try:
             report = import_wordpress(
@@ -39,6 +49,7 @@ class Command(BaseCommand):
                 media_dir=media_dir,
                 dry_run=dry_run,
                 create_users=create_users,
+                overwrite=overwrite,
                 progress=progress,
             )
         except WXRError as error:

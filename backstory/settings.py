@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
     "allauth.socialaccount.providers.apple",
+    "readers.wordpress_com",  # the old blog offered it; allauth has none (readers/wordpress_com)
     "readers",
 ]
 

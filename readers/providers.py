@@ -18,7 +18,10 @@ def authorization_url(provider):
     overrides = settings.get("openid_configuration_overrides") or {}
     if overrides.get("authorization_endpoint"):
         return overrides["authorization_endpoint"]
-    fixed = getattr(getattr(provider, "oauth2_adapter_class", None), "authorize_url", None)
+    adapter = getattr(provider, "oauth2_adapter_class", None)
+    if hasattr(adapter, "authorization_url"):  # an address from settings (readers/wordpress_com)
+        return adapter.authorization_url()
+    fixed = getattr(adapter, "authorize_url", None)
     if isinstance(fixed, str):
         return fixed
     return settings.get("server_url", "")

@@ -157,7 +157,7 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     formfield_overrides = EDITOR
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "title", "status_label", "is_sticky", "author", "category", "grade", "published", "updated",
+        "title", "status_label", "author", "primary_category", "grade", "published", "updated",
         "view_link",
     ]  # fmt: skip
     list_display_links = ["title"]
@@ -218,9 +218,14 @@ class ArticleAdmin(RevisionsMixin, MarkdownxModelAdmin):
     def status_label(self, obj):
         if obj is None or not obj.pk:
             return "Draft (not saved yet)"
-        if obj.is_scheduled:
-            return "Scheduled"
-        return obj.get_status_display()
+        # Pinned shows here rather than in a column of its own: the list must fit a tablet.
+        label = "Scheduled" if obj.is_scheduled else obj.get_status_display()
+        return f"{label} · pinned" if obj.is_sticky else label
+
+    # "category", not the field's "primary category": the list must fit beside the admin's menu.
+    @admin.display(description="category", ordering="category__name")
+    def primary_category(self, obj):
+        return obj.category
 
     @admin.display(description="grade", ordering="reading_grade")
     def grade(self, obj):

@@ -131,3 +131,30 @@ def test_a_reserved_page_slug_is_refused_in_the_admin(editor_client):
     )
     assert response.status_code == 200
     assert "reserved" in text(response, ".field-slug .errorlist")
+
+
+def test_an_editor_pins_an_article_to_the_top_of_home_and_unpins_it(
+    editor_client, django_capture_on_commit_callbacks
+):
+    older = ArticleFactory(title="An older article", published_at=timezone.now().replace(year=2020))
+    ArticleFactory(title="The newest article")
+    url = "/admin/articles/article/"
+
+    with django_capture_on_commit_callbacks(execute=True):  # the commit retires cached pages
+        answer = editor_client.post(
+            url, {"action": "pin", "_selected_action": [older.pk]}, follow=True
+        )
+    assert "1 article(s) pinned." in text(answer)
+    older.refresh_from_db()
+    assert older.is_sticky
+    assert text(select(editor_client.get(url), "td.field-status_label")[1]) == "Published · pinned"
+    assert texts(editor_client.get("/"), ".entry-title")[:2] == [
+        "An older article",
+        "The newest article",
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(url, {"action": "unpin", "_selected_action": [older.pk]})
+    older.refresh_from_db()
+    assert not older.is_sticky
+    assert texts(editor_client.get("/"), ".entry-title")[0] == "The newest article"

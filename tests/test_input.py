@@ -178,13 +178,20 @@ MARKDOWN = st.one_of(
 )
 
 
-@hypothesis_settings(FUZZ, max_examples=30)  # each renders up to 100,000 characters
+# Each example renders up to 100,000 characters: a few seconds on a busy machine (CI runs three
+# suites' processes on two cores). A render that runs away, which markup/bounds.py is there to
+# prevent, takes minutes, so 15 s still tells the two apart.
+PREVIEW_SECONDS = 15
+
+
+@hypothesis_settings(FUZZ, max_examples=30, deadline=timedelta(seconds=PREVIEW_SECONDS))
 @given(content=MARKDOWN)
 def test_fuzz_the_preview_answers_in_bounded_time(client, content):
     client.force_login(UserFactory(username="fuzz-staff", is_staff=True, is_superuser=True))
     started = time.perf_counter()
     response = client.post("/markdownx/markdownify/", {"content": content})
-    assert_answered(response, time.perf_counter() - started)
+    assert response.status_code < 500
+    assert time.perf_counter() - started < PREVIEW_SECONDS
     assert response.status_code in (200, 413, 422)
 
 

@@ -96,6 +96,16 @@ def peak_memory_kib(pid):
     return None
 
 
+def cpu_seconds(pid):
+    """User and system CPU time the process has used so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def address(n):
     return f"reader{n:05d}@example.net"
 
@@ -223,6 +233,7 @@ def run(sink, workers, followers, author, category, number):
         # for the others, so that start-up is not what is measured.
         poll(lambda: (ops_worker.last_seen() or launched) > launched, "the workers to start")
         time.sleep(2)
+        cpu_before = sum(cpu_seconds(process.pid) for process in processes)
         started = time.perf_counter()
         article = Article.objects.create(
             title=f"A benchmark article ({number})", slug=f"a-benchmark-article-{number}",
@@ -245,6 +256,8 @@ def run(sink, workers, followers, author, category, number):
         )
         recorded = time.perf_counter() - started
         peak = [peak_memory_kib(process.pid) for process in processes]
+        cpu = sum(cpu_seconds(process.pid) for process in processes) - cpu_before
+        load = os.getloadavg()[0]
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -261,6 +274,8 @@ def run(sink, workers, followers, author, category, number):
         "elapsed": elapsed,
         "recorded": recorded,
         "peak": max((p for p in peak if p), default=None),
+        "cpu": cpu,
+        "load": load,
         "exactly_once": exactly_once and statuses == {Delivery.Status.SENT},
         "twice": sum(1 for n in received.values() if n > 1),
         "missing": len(expected - set(received)),
@@ -318,6 +333,10 @@ def main():
             f"(all {followers} arrived in {r['elapsed']:.1f} s, recorded sent in "
             f"{r['recorded']:.1f} s; staff save {r['saved'] * 1000:.0f} ms; "
             f"peak worker memory {peak} VmHWM)"
+        )
+        print(
+            f"  workers' CPU: {r['cpu'] * 1000 / followers:.2f} ms a message; load average "
+            f"{r['load']:.1f} on {os.cpu_count()} cores"
         )
         verdict = "yes" if r["exactly_once"] else "NO"
         print(

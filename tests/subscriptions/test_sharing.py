@@ -28,13 +28,9 @@ def test_two_workers_share_one_articles_2000_mails_and_each_arrives_once(
         )
         for n in range(FOLLOWERS)
     )
-    # Two chains of batches for the article, one per worker; small batches and chunks, so the
-    # workers take turns many times over.
-    env = {
-        "SUBSCRIPTIONS_SENDERS": 2,
-        "SUBSCRIPTIONS_BATCH_SIZE": 100,
-        "SUBSCRIPTIONS_CLAIM_CHUNK": 20,
-    }
+    # Two chains of batches for the article (200 mails each, claimed 50 at a time), one per
+    # worker: they take chunks of the same rows side by side, ten batches between them.
+    env = {"SUBSCRIPTIONS_SENDERS": 2}
     workers = [start_worker(**env), start_worker(**env)]
     article = publish(title="Getting up from a chair without pain")
 

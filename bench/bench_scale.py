@@ -224,13 +224,18 @@ def main():
     parser.add_argument("articles", nargs="?", type=int, default=10_000)
     parser.add_argument("--renders", type=int, default=15)
     parser.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="measure right after the import, before autovacuum would have run",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep the articles of an earlier run if they match"
     )
     args = parser.parse_args()
     started = time.perf_counter()
     threads = existing(args.articles) if args.reuse else None
     threads = threads or build(args.articles)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not args.no_vacuum:
         # What autovacuum does within a minute or so of a bulk insert: table statistics for the
         # planner, and the GIN index's pending list merged into the index proper.
         with connection.cursor() as cursor:

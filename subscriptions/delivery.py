@@ -137,7 +137,7 @@ def send_batch(article_id):
         # Unpublished while its mail was going out: the rest wait until it is public again.
         return result
     size = settings.SUBSCRIPTIONS_BATCH_SIZE
-    chunk = durably(claim, article, min(size, settings.SUBSCRIPTIONS_CLAIM_CHUNK))
+    chunk = durably(claim_chunk, article, min(size, settings.SUBSCRIPTIONS_CLAIM_CHUNK))
     if not chunk:
         return result
     mail = NewArticleMail(article)
@@ -158,7 +158,7 @@ def send_batch(article_id):
     try:
         while chunk and send_chunk(article, mail, connection, chunk, batch, result):
             room = size - batch.claimed
-            chunk = durably(claim, article, min(room, settings.SUBSCRIPTIONS_CLAIM_CHUNK))
+            chunk = durably(claim_chunk, article, min(room, settings.SUBSCRIPTIONS_CLAIM_CHUNK))
     finally:
         try:
             connection.close()
@@ -240,7 +240,7 @@ def send_chunk(article, mail, connection, rows, batch, result):
     finally:
         # Also when the database fails under us: what the server took is recorded as sent.
         if accepted:
-            durably(record_sent, accepted)
+            durably(record_all_sent, accepted)
         if untried < len(rows):
             durably(release, rows[untried:])
 
@@ -313,7 +313,7 @@ def due_rows(article, limit):
     )
 
 
-def claim(article, limit):
+def claim_chunk(article, limit):
     """Take up to `limit` due rows of the article's mail for sending, in one short transaction.
 
     `SKIP LOCKED` (PostgreSQL): rows another worker is claiming at this moment are left to it
@@ -358,7 +358,31 @@ def release(rows):
     ).update(status=Delivery.Status.PENDING, claimed_at=None, updated_at=timezone.now())
 
 
-def record_sent(rows, now=None):
+def claim(row, after=None):
+    """One row at a time (the weekly digests' path): record `after` as sent and take `row` for
+    sending, in one short transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        if after is not None:
+            record_sent(after, now)
+        return (
+            Delivery.objects.filter(
+                pk=row.pk, status=Delivery.Status.PENDING, follower__status=Follower.Status.ACTIVE
+            ).update(
+                status=Delivery.Status.SENDING,
+                claimed_at=now,
+                claimed_by=ops_worker.claimant(),
+                updated_at=now,
+            )
+            == 1
+        )
+
+
+def record_sent(row, now=None):
+    record_all_sent([row], now)
+
+
+def record_all_sent(rows, now=None):
     """The server accepted these rows' mails: one write for them all."""
     now = now or timezone.now()
     # "interrupted" too: a slow send may have been flagged by a sweep; we know better now.

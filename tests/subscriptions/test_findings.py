@@ -204,16 +204,16 @@ def test_finding_9_a_mail_the_server_took_is_recorded_as_sent_over_a_new_connect
     followers = FollowerFactory.create_batch(4)
     article = publish()
     delivery.fan_out(article.pk)
-    real_record_sent = delivery.record_sent
+    real_record_all_sent = delivery.record_all_sent
     lost = []
 
-    def record_sent_once_lost(rows, now=None):
+    def record_all_sent_once_lost(rows, now=None):
         if not lost:
             lost.extend(row.pk for row in rows)
             raise OperationalError("terminating connection due to administrator command")
-        return real_record_sent(rows, now)
+        return real_record_all_sent(rows, now)
 
-    with mock.patch.object(delivery, "record_sent", record_sent_once_lost):
+    with mock.patch.object(delivery, "record_all_sent", record_all_sent_once_lost):
         delivery.send_batch(article.pk)
     assert lost
     assert smtp_server.count_to() == {f.email: 1 for f in followers}

@@ -249,6 +249,9 @@ def send_chunk(article, mail, connection, rows, batch, result):
 class _Batch:
     size: int = 0
     claimed: int = 0  # rows claimed so far, in all chunks
+    # The one-row path (digests): the row whose mail the server has just accepted, not yet
+    # recorded.
+    accepted: object = None
     tried: int = 0
     streak_start: int = 0  # `tried` when a mail was last accepted
     refused: list = field(default_factory=list)  # (row, error): 5xx for the address

@@ -4,8 +4,6 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
     SearchRank,
     SearchVectorField,
 )
@@ -135,10 +133,24 @@ class TagRedirect(SlugRedirect):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="old_slugs")
 
 
+def public(prefix=""):
+    """The one definition of what the public may see: published and its time has come.
+
+    As a condition on articles reached through `prefix` ("articles__" from a category), so that
+    a count over a join filters the joined rows themselves rather than matching them against a
+    subquery of every public article.
+    """
+    return Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of what the public may see: published and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(public())
 
     def scheduled(self):
         """Published with a time still to come: the public sees them from then on."""
@@ -201,32 +213,24 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, words):
-        """The articles matching `words`, best match first, each with a `search_headline`.
+        """The articles matching `words`, best match first.
 
         Anything typed is safe: quotes, operators and punctuation are read as in a web search
         engine ("a phrase", -without, or), never as syntax errors. Visibility is the caller's:
-        `published().search(words)`.
+        `published().search(words)`. The snippets under each result are `search.add_snippets`'s,
+        for the page shown only.
         """
         text = search.clean_query(words)
         if not search.query_stems(text)[0]:
             return self.none()
         if connections[self.db].vendor != "postgresql":
             return search.fallback_search(self, text)
-        query = SearchQuery(text, search_type="websearch", config=search.SEARCH_CONFIG)
-        folded = search.fold(text)
-        if folded != text:
-            # "ÉPIDURAL" finds what "epidural" finds, and what "épidural" finds too.
-            query |= SearchQuery(folded, search_type="websearch", config=search.SEARCH_CONFIG)
+        query = search.text_query(text)
         return (
             self.filter(search_document=query)
-            .annotate(
-                # ts_rank's default weights (A 1.0, B 0.4, C 0.2): one match in the title
-                # outranks any number in the body.
-                search_rank=SearchRank(F("search_document"), query),
-                search_headline=SearchHeadline(
-                    "body_html", query, config=search.SEARCH_CONFIG, **search.HEADLINE_OPTIONS
-                ),
-            )
+            # ts_rank's default weights (A 1.0, B 0.4, C 0.2): one match in the title outranks
+            # any number in the body.
+            .annotate(search_rank=SearchRank(F("search_document"), query))
             .order_by("-search_rank", "-published_at", "-pk")
         )
 

@@ -9,7 +9,13 @@ import re
 import unicodedata
 from html import unescape
 
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchVector,
+    SearchVectorField,
+)
+from django.db import connections
 from django.db.models import Case, Func, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -234,12 +240,44 @@ def text_snippet(text, stems, length=SNIPPET_WORDS):
     return mark_safe(prefix + "".join(html) + suffix)  # every piece of text escaped above
 
 
+def text_query(text):
+    """The PostgreSQL query for `text` (cleaned), as a web search engine reads it."""
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    folded = fold(text)
+    if folded != text:
+        # "ÉPIDURAL" finds what "epidural" finds, and what "épidural" finds too.
+        query |= SearchQuery(folded, search_type="websearch", config=SEARCH_CONFIG)
+    return query
+
+
 def add_snippets(articles, text):
-    """Give each search result a `search_snippet`: where the words occur, highlighted."""
-    stems, _ = query_stems(clean_query(text))
+    """Give each search result a `search_snippet`: where the words occur, highlighted.
+
+    On PostgreSQL from ts_headline, in one query for the page's articles only: asked for in the
+    search itself, it would carry every match's text through the ranking's sort.
+    """
+    text = clean_query(text)
+    articles = list(articles)
+    headlines = _headlines(articles, text)
+    stems, _ = query_stems(text)
     for article in articles:
-        headline = getattr(article, "search_headline", None)
+        headline = headlines.get(article.pk)
         if headline is not None:
             article.search_snippet = headline_html(headline)
         else:
             article.search_snippet = text_snippet(visible_text(article.body_html), stems)
+
+
+def _headlines(articles, text):
+    if not articles or connections[articles[0]._state.db].vendor != "postgresql":
+        return {}
+    model = type(articles[0])
+    return dict(
+        model._base_manager.filter(pk__in=[article.pk for article in articles])
+        .annotate(
+            headline=SearchHeadline(
+                "body_html", text_query(text), config=SEARCH_CONFIG, **HEADLINE_OPTIONS
+            )
+        )
+        .values_list("pk", "headline")
+    )

@@ -381,6 +381,14 @@ SUBSCRIPTIONS_HASH_KEY = env("SUBSCRIPTIONS_HASH_KEY", SECRET_KEY)
 SUBSCRIPTIONS_CONFIRM_DAYS = int(env("SUBSCRIPTIONS_CONFIRM_DAYS", "7"))
 SUBSCRIPTIONS_RATE_LIMIT = int(env("SUBSCRIPTIONS_RATE_LIMIT", "10"))  # subscribe POSTs/IP/hour
 SUBSCRIPTIONS_BATCH_SIZE = int(env("SUBSCRIPTIONS_BATCH_SIZE", "200"))  # mails per connection
+# Rows claimed, and recorded as sent, in one transaction each: what a worker killed mid-send
+# can leave "caught mid-send" for staff (never sent again on its own).
+SUBSCRIPTIONS_CLAIM_CHUNK = int(env("SUBSCRIPTIONS_CLAIM_CHUNK", "50"))
+# How many batches of one article's mail may go out at once, each in its own worker over its
+# own SMTP connection. SQLite serialises writes: one.
+SUBSCRIPTIONS_SENDERS = int(
+    env("SUBSCRIPTIONS_SENDERS", "1" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "4")
+)
 # Mail (mailer/): seconds to wait after the 1st, 2nd, … failed attempt of any mail we send.
 # Each app decides how many attempts it makes (follower mail: one after each delay, then it is
 # given up). SUBSCRIPTIONS_RETRY_DELAYS is this setting's older name and is still read.

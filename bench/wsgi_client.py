@@ -14,7 +14,10 @@ class WsgiClient:
         self.factory = RequestFactory()
 
     def get(self, path):
-        environ = self.factory._base_environ(PATH_INFO=path, REQUEST_METHOD="GET")
+        path, _, query = path.partition("?")
+        environ = self.factory._base_environ(
+            PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET"
+        )
         status = []
         body = b"".join(self.handler(environ, lambda s, h, *a: status.append(s)))
         return type("Response", (), {"status_code": int(status[0][:3]), "content": body})

@@ -5,10 +5,12 @@ function here can run twice, or in two workers at once, without mailing anyone t
 
 - `fan_out` creates the rows for an article once (the Notification's `queued_at` is claimed
   with a conditional UPDATE, and the rows are unique per follower and article).
-- `send_batch` claims each row just before handing it to the mail server (pending → sending,
-  conditional on it still being pending and its follower still active) and records it as sent in
-  the same short transaction that claims the next one. A worker that dies mid-batch therefore
-  leaves at most one row in "sending": the one the server may or may not have accepted.
+- `send_batch` claims rows a chunk at a time just before handing them to the mail server
+  (pending → sending, conditional on them still being pending and their followers still
+  active; `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share one article's mail)
+  and records the chunk's accepted mails as sent in one write when the chunk is done. A worker
+  that dies mid-chunk therefore leaves at most that chunk in "sending": mails the server may or
+  may not have accepted.
 - `sweep` finds such rows (claimed by a process of this host that is gone, or in "sending" for
   longer than SUBSCRIPTIONS_SENDING_TIMEOUT) and marks them "caught mid-send" for staff to
   decide, rather than sending them a second time; and it lists the work that is owed but has
@@ -119,6 +121,10 @@ def fan_out(article_id):
 def send_batch(article_id):
     """Send up to SUBSCRIPTIONS_BATCH_SIZE due mails for one article over one SMTP connection.
 
+    The rows are claimed and recorded a chunk at a time (SUBSCRIPTIONS_CLAIM_CHUNK): two short
+    transactions per chunk, not per mail, and on PostgreSQL `FOR UPDATE SKIP LOCKED` lets several
+    workers take chunks of one article's mail side by side without waiting on each other.
+
     A recipient's own problem (a 4xx: deferred on that row's own backoff; a 5xx for the address:
     a bounce) does not stop the batch. The relay's (the connection, the sender, a 421, a 5.7.x
     policy refusal) does: the row tried waits on its own backoff, the rows not tried keep their
@@ -130,15 +136,10 @@ def send_batch(article_id):
     if article is None:
         # Unpublished while its mail was going out: the rest wait until it is public again.
         return result
-    rows = list(
-        Delivery.objects.due()
-        .filter(article=article)
-        .select_related("follower")
-        .order_by("pk")[: settings.SUBSCRIPTIONS_BATCH_SIZE]
-    )
-    if not rows:
+    size = settings.SUBSCRIPTIONS_BATCH_SIZE
+    chunk = durably(claim_chunk, article, min(size, settings.SUBSCRIPTIONS_CLAIM_CHUNK))
+    if not chunk:
         return result
-    result.full = len(rows) == settings.SUBSCRIPTIONS_BATCH_SIZE
     mail = NewArticleMail(article)
     # fail_silently=False: the backend must tell us which message failed and why.
     connection = get_connection(fail_silently=False)
@@ -146,19 +147,54 @@ def send_batch(article_id):
         connection.open()
     except Exception as exc:
         # Nothing was sent; the first row stands for the batch, so the waits still grow.
+        durably(release, chunk)
+        first, *rest = due_rows(article, size) or [chunk[0]]
         result.retry_at = postpone(
-            article, rows[0], rows[1:], describe(exc), tried_status=Delivery.Status.PENDING
+            article, first, rest, describe(exc), tried_status=Delivery.Status.PENDING
         )
         return result
 
-    batch = _Batch()
+    batch = _Batch(size=size)
+    try:
+        while chunk and send_chunk(article, mail, connection, chunk, batch, result):
+            room = size - batch.claimed
+            chunk = durably(claim_chunk, article, min(room, settings.SUBSCRIPTIONS_CLAIM_CHUNK))
+    finally:
+        try:
+            connection.close()
+        except Exception:  # a broken connection cannot be closed politely; it is closed anyway
+            logger.debug("Closing the SMTP connection failed", exc_info=True)
+    result.full = batch.claimed >= size
+    result.bounced = judge_refusals(article, batch)
+    if batch.given_up:
+        alert_staff(
+            article,
+            batch.given_up[0],
+            f"{len(batch.given_up)} mail(s) could not be sent after {schedule_length()} attempts "
+            "and are given up. Use “Send again” on the failed deliveries once the mail server "
+            "works.",
+        )
+    if batch.relay_error:
+        result.full = False  # the next batch waits for the relay, at `retry_at`
+    elif not result.full:
+        result.retry_at = next_due(article)  # deferred rows, each on its own backoff
+    return result
+
+
+def send_chunk(article, mail, connection, rows, batch, result):
+    """Hand the claimed `rows` to the server one by one; record the accepted ones together.
+
+    Returns False when the batch must stop (the relay's problem). Until the chunk is recorded,
+    its rows stay "sending": a worker killed meanwhile leaves at most this chunk for the sweep
+    to flag "caught mid-send", never to send again.
+    """
+    batch.claimed += len(rows)
+    accepted = []
+    untried = 0  # index of the first row not yet handed to the server
     try:
         for index, row in enumerate(rows):
             message = mail.for_follower(row.follower)
-            claimed = durably(claim, row, batch.accepted)
-            batch.accepted = None
-            if not claimed:
-                continue  # another worker has it, or the follower has left
+            untried = index + 1
             batch.tried += 1
             try:
                 connection.send_messages([message])
@@ -180,51 +216,42 @@ def send_batch(article_id):
                     durably(record_interrupted, row, failure.description)
                     alert_staff(article, failure.description, CAUGHT_SUMMARY.format(count=1))
                     batch.relay_error = failure.description
-                    result.retry_at = postpone(
-                        article, None, rows[index + 1 :], failure.description
-                    )
-                    break
+                    result.retry_at = batch.stop(article, None, rows[untried:], failure.description)
+                    untried = len(rows)
+                    return False
                 else:
                     # The relay refused (the sender, the message, a policy, a 421): it did not
                     # take the message, so it is safe to send it again later.
                     batch.relay_error = failure.description
-                    result.retry_at = postpone(article, row, rows[index + 1 :], failure.description)
-                    break
+                    result.retry_at = batch.stop(article, row, rows[untried:], failure.description)
+                    untried = len(rows)
+                    return False
                 if batch.refused_in_a_row() >= RELAY_REFUSAL_STREAK:
                     error = "every recipient refused: " + failure.description
                     batch.relay_error = error
-                    result.retry_at = postpone(article, None, rows[index + 1 :], error)
-                    break
+                    result.retry_at = batch.stop(article, None, rows[untried:], error)
+                    untried = len(rows)
+                    return False
                 continue
-            batch.accepted = row
+            accepted.append(row)
             batch.streak_start = batch.tried
             result.sent += 1
+        return True
     finally:
-        if batch.accepted is not None:
-            durably(record_sent, batch.accepted)
-        try:
-            connection.close()
-        except Exception:  # a broken connection cannot be closed politely; it is closed anyway
-            logger.debug("Closing the SMTP connection failed", exc_info=True)
-    result.bounced = judge_refusals(article, batch)
-    if batch.given_up:
-        alert_staff(
-            article,
-            batch.given_up[0],
-            f"{len(batch.given_up)} mail(s) could not be sent after {schedule_length()} attempts "
-            "and are given up. Use “Send again” on the failed deliveries once the mail server "
-            "works.",
-        )
-    if batch.relay_error:
-        result.full = False  # the next batch waits for the relay, at `retry_at`
-    elif not result.full:
-        result.retry_at = next_due(article)  # deferred rows, each on its own backoff
-    return result
+        # Also when the database fails under us: what the server took is recorded as sent.
+        if accepted:
+            durably(record_all_sent, accepted)
+        if untried < len(rows):
+            durably(release, rows[untried:])
 
 
 @dataclass
 class _Batch:
-    accepted: object = None  # the row whose mail the server has just accepted, not yet recorded
+    size: int = 0
+    claimed: int = 0  # rows claimed so far, in all chunks
+    # The one-row path (digests): the row whose mail the server has just accepted, not yet
+    # recorded.
+    accepted: object = None
     tried: int = 0
     streak_start: int = 0  # `tried` when a mail was last accepted
     refused: list = field(default_factory=list)  # (row, error): 5xx for the address
@@ -233,6 +260,13 @@ class _Batch:
 
     def refused_in_a_row(self):
         return self.tried - self.streak_start
+
+    def stop(self, article, tried, untried, error):
+        """The relay failed: the chunk's untried rows go back, and they and the rest of the
+        batch wait with the row tried (postpone). Returns when to try again."""
+        durably(release, untried)
+        rest = due_rows(article, max(self.size - self.tried, 0))
+        return postpone(article, tried, rest, error)
 
 
 def judge_refusals(article, batch):
@@ -273,8 +307,63 @@ def next_due(article):
     )
 
 
+def due_rows(article, limit):
+    """The next `limit` rows of the article's mail that are due, in the order batches take them."""
+    if limit <= 0:
+        return []
+    return list(
+        Delivery.objects.due().filter(article=article).order_by("pk").only("pk", "attempts")[:limit]
+    )
+
+
+def claim_chunk(article, limit):
+    """Take up to `limit` due rows of the article's mail for sending, in one short transaction.
+
+    `SKIP LOCKED` (PostgreSQL): rows another worker is claiming at this moment are left to it
+    rather than waited for; it takes the next ones. SQLite has no row locks and needs none: its
+    IMMEDIATE transactions hold the write lock from BEGIN, so claims follow one another.
+    """
+    if limit <= 0:
+        return []
+    now = timezone.now()
+    me = ops_worker.claimant()
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.due(now)
+            .filter(article=article)
+            .order_by("pk")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SENDING, claimed_at=now, claimed_by=me, updated_at=now
+        )
+    # Only what this claim took (claimed_at is its own), however the rows were locked.
+    return list(
+        Delivery.objects.filter(
+            pk__in=ids, status=Delivery.Status.SENDING, claimed_by=me, claimed_at=now
+        )
+        .select_related("follower")
+        .order_by("pk")
+    )
+
+
+def release(rows):
+    """Rows claimed but not handed to the server go back to the queue, as they were."""
+    if not rows:
+        return 0
+    return Delivery.objects.filter(
+        pk__in=[row.pk for row in rows],
+        status=Delivery.Status.SENDING,
+        claimed_by=ops_worker.claimant(),
+    ).update(status=Delivery.Status.PENDING, claimed_at=None, updated_at=timezone.now())
+
+
 def claim(row, after=None):
-    """Record `after` as sent and take `row` for sending, in one short transaction."""
+    """One row at a time (the weekly digests' path): record `after` as sent and take `row` for
+    sending, in one short transaction."""
     now = timezone.now()
     with transaction.atomic():
         if after is not None:
@@ -293,10 +382,16 @@ def claim(row, after=None):
 
 
 def record_sent(row, now=None):
+    record_all_sent([row], now)
+
+
+def record_all_sent(rows, now=None):
+    """The server accepted these rows' mails: one write for them all."""
     now = now or timezone.now()
     # "interrupted" too: a slow send may have been flagged by a sweep; we know better now.
     Delivery.objects.filter(
-        pk=row.pk, status__in=[Delivery.Status.SENDING, Delivery.Status.INTERRUPTED]
+        pk__in=[row.pk for row in rows],
+        status__in=[Delivery.Status.SENDING, Delivery.Status.INTERRUPTED],
     ).update(
         status=Delivery.Status.SENT,
         sent_at=now,

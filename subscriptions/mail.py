@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.seo import absolute_url  # from SITE_URL, never a request's Host header
 from mailer.compose import blog_name, build
+from mailer.merge import Prototype, placeholder
 
 from .models import Follower
 from .tokens import confirm_token, manage_token, unsubscribe_token
@@ -49,7 +50,8 @@ def confirmation_message(follower):
 class NewArticleMail:
     """The new-article mail for one article; `for_follower` personalises it.
 
-    The article part of the context is worked out once per batch, not once per follower.
+    The article part of the context is worked out once per batch, not once per follower, and
+    the mail itself once per day on which followers joined (`for_follower`).
     """
 
     def __init__(self, article):
@@ -65,11 +67,44 @@ class NewArticleMail:
             "image_alt": article.featured_image_alt,
         }
         self.list_id = list_id(self.blog_name)
+        self._prototypes = {}  # what makes followers' mails differ but their links: the mail
 
     def for_follower(self, follower):
         links, headers = follower_links(follower)
+        personal = {
+            "to": follower.email,
+            "unsubscribe": links["unsubscribe_url"],
+            "manage": links["manage_url"],
+        }
+        # Followers who joined the same day and chose alike get the same mail but for their
+        # address and links: it is built and serialised once (mailer.merge), each copy made
+        # from its bytes.
+        key = tuple(
+            sorted((name, value) for name, value in links.items() if not name.endswith("_url"))
+        )
+        prototype = self._prototypes.get(key)
+        if prototype is None:
+            tokens = {
+                "to": placeholder("to", address=True),
+                "unsubscribe": placeholder("unsubscribe"),
+                "manage": placeholder("manage"),
+            }
+            stand_in = {
+                **links,
+                "unsubscribe_url": tokens["unsubscribe"],
+                "manage_url": tokens["manage"],
+            }
+            stand_in_headers = {
+                name: value.replace(links["unsubscribe_url"], tokens["unsubscribe"])
+                for name, value in headers.items()
+            }
+            built = self._build(tokens["to"], stand_in, stand_in_headers)
+            prototype = self._prototypes[key] = Prototype(built, tokens)
+        return prototype.copy(**personal) or self._build(follower.email, links, headers)
+
+    def _build(self, address, links, headers):
         context = {**self.context, **links}
-        return build("new_article", context, follower.email, {**headers, "List-Id": self.list_id})
+        return build("new_article", context, address, {**headers, "List-Id": self.list_id})
 
     def sample(self, address):
         """The same mail for a staff member checking it: marked as a test, no personal links."""

@@ -94,8 +94,15 @@ def notify_followers(article_id):
     """Make the article's deliveries (once) and start sending them."""
     count = delivery.fan_out(article_id)
     if count:
-        send_deliveries.enqueue(article_id)
+        start_sending(article_id)
     return count
+
+
+def start_sending(article_id):
+    """SUBSCRIPTIONS_SENDERS chains of batches for one article: as many workers as there are
+    (up to that) share its mail, each claiming its own chunks (delivery.claim)."""
+    for _ in range(settings.SUBSCRIPTIONS_SENDERS):
+        send_deliveries.enqueue(article_id)
 
 
 @task()
@@ -160,7 +167,7 @@ def recover():
     for article_id in found.unqueued_articles:
         notify_followers.enqueue(article_id)
     for article_id in found.owed_articles:
-        send_deliveries.enqueue(article_id)
+        start_sending(article_id)
     # The week's digest is made here, once its time has come (and never twice).
     digests.make_due()
     for digest_id in digests.owed():

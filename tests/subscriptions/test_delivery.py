@@ -45,6 +45,7 @@ def test_smtp_going_down_during_a_send_is_retried_later_and_everyone_gets_exactl
     db_tasks, smtp_server, committed, followers, clock, settings
 ):
     settings.SUBSCRIPTIONS_BATCH_SIZE = 5
+    settings.SUBSCRIPTIONS_SENDERS = 1  # one chain of batches: its boundaries are the point
     smtp_server.down_after = 2  # two accepted, then "421 service not available"
     with committed():
         article = publish()

@@ -178,6 +178,7 @@ def test_finding_3_moderator_mail_once_each(db_tasks, smtp_server, committed, cl
 def test_finding_9_a_batch_that_failed_on_the_database_is_requeued_in_seconds(
     db_tasks, smtp_server, committed, settings
 ):
+    settings.SUBSCRIPTIONS_SENDERS = 1  # one batch, so one retry
     FollowerFactory.create_batch(3)
     with committed():
         publish()
@@ -203,16 +204,16 @@ def test_finding_9_a_mail_the_server_took_is_recorded_as_sent_over_a_new_connect
     followers = FollowerFactory.create_batch(4)
     article = publish()
     delivery.fan_out(article.pk)
-    real_claim = delivery.claim
+    real_record_all_sent = delivery.record_all_sent
     lost = []
 
-    def claim_once_lost(row, after=None):
-        if after is not None and not lost:
-            lost.append(after.pk)
+    def record_all_sent_once_lost(rows, now=None):
+        if not lost:
+            lost.extend(row.pk for row in rows)
             raise OperationalError("terminating connection due to administrator command")
-        return real_claim(row, after)
+        return real_record_all_sent(rows, now)
 
-    with mock.patch.object(delivery, "claim", claim_once_lost):
+    with mock.patch.object(delivery, "record_all_sent", record_all_sent_once_lost):
         delivery.send_batch(article.pk)
     assert lost
     assert smtp_server.count_to() == {f.email: 1 for f in followers}

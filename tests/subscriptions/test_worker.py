@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SWEEP = "subscriptions.tasks.sweep_deliveries"
 HEARTBEAT = "ops.tasks.heartbeat"
+CHUNK = 5  # rows claimed and recorded together (SUBSCRIPTIONS_CLAIM_CHUNK)
 
 
 def settled(article, task_queue):
@@ -71,7 +72,7 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_mails_nobody_twice(
 ):
     followers = FollowerFactory.create_batch(30)
     smtp_server.delay = 0.3  # a slow relay: the kill lands while a message is in flight
-    first = start_worker()
+    first = start_worker(SUBSCRIPTIONS_CLAIM_CHUNK=CHUNK)
     article = publish(title="Back pain in pregnancy")
     assert smtp_server.wait_for(5, timeout=60), first.output()
     first.kill()
@@ -95,7 +96,9 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_mails_nobody_twice(
             "follower__email", flat=True
         )
     )
-    assert len(caught) <= 1  # at most the one message in flight at the kill
+    # At most the chunk in hand at the kill (claimed together, recorded together): it may or
+    # may not have arrived, and is left for staff rather than sent again.
+    assert len(caught) <= CHUNK
     for follower in followers:
         if follower.email in caught:
             assert received.get(follower.email, 0) <= 1

@@ -15,6 +15,19 @@ def sync_site_domain(sender, using="default", **kwargs):
     )
 
 
+def ensure_site_settings(sender, apps=None, using="default", **kwargs):
+    """The one row of site settings exists before any page is asked for: 0002 made it, and a
+    flush (as the tests' transactional cases do) brings it back. Were a reader's first page to
+    make it instead, saving it would retire that very page as it was being cached."""
+    from django.apps import apps as installed
+
+    try:  # the migration state's model when migrate sends it (no receivers of the real one)
+        SiteSettings = (apps or installed).get_model("articles", "SiteSettings")
+    except LookupError:  # migrated back to before it existed
+        return
+    SiteSettings.objects.using(using).get_or_create(pk=1)
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Blog"
@@ -45,6 +58,7 @@ class ArticlesConfig(AppConfig):
         history.register()
         post_migrate.connect(sync_site_domain, sender=self)
         post_migrate.connect(ensure_staff_groups, sender=self)
+        post_migrate.connect(ensure_site_settings, sender=self)
 
         # Whatever staff change shows on public pages: whoever keeps copies of them is told.
         for model in (Article, Category, Tag, Page, SiteSettings, Author):

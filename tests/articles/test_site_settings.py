@@ -2,6 +2,7 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.management import call_command
 
 from articles.models import SiteSettings
 from tests.factories import AuthorFactory
@@ -60,3 +61,11 @@ def test_without_its_row_the_blog_starts_again_from_the_defaults(client):
     SiteSettings.objects.all().delete()
     assert client.get("/").status_code == 200
     assert list(SiteSettings.objects.values_list("pk", "name")) == [(1, "The Back Story")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_has_its_site_settings_before_any_page_is_asked_for():
+    # Were the first page to make the row, saving it would retire that page as it was cached
+    # (and the tests' transactional cases flush the database after each test).
+    call_command("flush", interactive=False, verbosity=0)
+    assert SiteSettings.objects.count() == 1

@@ -63,9 +63,20 @@ class ImportResult:
     moved: int = 0
 
 
-def import_comments(target, comments):
+class KnownComments:
+    """The old system's ids of the comments already here, read once for a whole import (ids
+    only), so that comments nobody imported before cost no query to look for."""
+
+    def __init__(self):
+        self.ids = set(Comment.objects.filter(wp_id__isnull=False).values_list("wp_id", flat=True))
+
+
+def import_comments(target, comments, *, new_target=False, known=None):
     """Create or update the `comments` (ImportedComment) on `target` (an article), place every
-    comment of `target` in its thread and work out who is visible. Returns an ImportResult."""
+    comment of `target` in its thread and work out who is visible. Returns an ImportResult.
+
+    `new_target`: the caller has just created `target`, so no comment is on it yet. `known`: a
+    KnownComments for the whole import; without it, every comment is looked for."""
     result = ImportResult()
     content_type = ContentType.objects.get_for_model(target)
     wanted = {}
@@ -91,7 +102,7 @@ def import_comments(target, comments):
     if not wanted:
         return result
     existing = {}
-    ids = list(wanted)
+    ids = [wp_id for wp_id in wanted if known is None or wp_id in known.ids]
     for start in range(0, len(ids), BATCH):
         for comment in Comment.objects.filter(wp_id__in=ids[start : start + BATCH]):
             existing[comment.wp_id] = comment
@@ -111,16 +122,51 @@ def import_comments(target, comments):
         Comment.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
     # Ids in the order the comments were written: threads are shown in id order.
     new.sort(key=lambda c: (c.submit_date, c.wp_id))
-    _insert_base_rows(new)
-    _place(content_type, target, new, result)
-    _insert_child_rows(new)
-    public = [c.pk for c in new if c.is_public]
-    for start in range(0, len(public), BATCH):
-        BaseComment.objects.filter(pk__in=public[start : start + BATCH]).update(is_public=True)
+    if new_target and not existing:
+        # All the target's comments are new: placed before they are written, so each row is
+        # written once, as it stays.
+        places = _plan_new(new, result)
+        _insert_base_rows(new)
+        for comment, place in zip(new, places, strict=True):
+            for key, value in place.__dict__.items():
+                setattr(comment, key, value)
+            comment.thread_id = new[place.thread_id].pk
+            comment.parent_id = new[place.parent_id].pk
+        _insert_child_rows(new)
+    else:
+        _insert_base_rows(new)
+        _place(content_type, target, new, result)
+        _insert_child_rows(new)
+        public = [c.pk for c in new if c.is_public]
+        for start in range(0, len(public), BATCH):
+            BaseComment.objects.filter(pk__in=public[start : start + BATCH]).update(
+                is_public=True
+            )
+    if known is not None:
+        known.ids.update(c.wp_id for c in new)
     result.created = len(new)
     result.updated = len(changed)
     result.unchanged = len(wanted) - len(new) - len(changed)
     return result
+
+
+def _plan_new(new, result):
+    """The places of the comments of a target that had none, in the order of `new` (which is
+    the order their ids will have), with their thread and parent given as indexes into `new`;
+    `is_public` is set on each already, as its base row is written with it."""
+    index = {comment.wp_id: i for i, comment in enumerate(new)}
+    nodes = []
+    for i, comment in enumerate(new):
+        parent = index.get(comment.wp_parent_id) if comment.wp_parent_id else None
+        if comment.wp_parent_id and parent is None:
+            result.orphans.append((comment.wp_id, comment.wp_parent_id))
+        approved = comment.status == Status.APPROVED
+        nodes.append(Node(i, parent, (comment.submit_date, comment.wp_id or 0), approved))
+    places, moved = plan_threads(nodes, settings.COMMENTS_MAX_DEPTH - 1)
+    result.moved = len(moved)
+    for i, comment in enumerate(new):
+        comment.is_public = places[i].is_public
+    return [places[i] for i in range(len(new))]
 
 
 def _place(content_type, target, new, result):

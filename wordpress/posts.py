@@ -37,6 +37,11 @@ class Posts:
         self.pages = {}  # WordPress id -> Page pk
         self.orphans = {}  # Page pk -> WordPress id of a parent not imported yet
         self.created_pages = set()  # Page pks this import created
+        # WordPress ids of the articles already here: a post that is not among them is new,
+        # with no query to ask (ids only, so memory does not grow with the export).
+        self.known_articles = set(
+            Article.objects.filter(wp_id__isnull=False).values_list("wp_id", flat=True)
+        )
 
     def import_item(self, item):
         post_type = (item.get("wp:post_type") or "post").strip()
@@ -83,7 +88,9 @@ class Posts:
 
     def import_post(self, wp_id, item):
         run = self.run
-        article = Article.objects.filter(wp_id=wp_id).first()
+        article = None
+        if wp_id in self.known_articles:
+            article = Article.objects.filter(wp_id=wp_id).first()
         if article is not None and self.edited_here("posts", wp_id, article):
             self.articles[wp_id] = article.pk
             run.comments.import_for(article, item["comments"])
@@ -123,7 +130,8 @@ class Posts:
             "is_sticky": integer(item.get("wp:is_sticky")) == 1,
         }
         if created:
-            article = Article(wp_id=wp_id)
+            # The category given here, so the field's default (a query) is not asked for.
+            article = Article(wp_id=wp_id, category_id=category.pk)
         if published_at and (created or article.slug != slug):
             slug = self.free_article_slug(article, slug, published_at)
         values["slug"] = slug
@@ -136,14 +144,26 @@ class Posts:
             changed = True
         if changed:
             article.save()
+        self.known_articles.add(wp_id)
         tags = {tag.pk for tag in run.terms.tags_for(item)}
-        if created or set(article.tags.values_list("pk", flat=True)) != tags:
-            article.tags.set(tags)
-            changed = True
         filed = {c.pk for c in categories}
-        if created or set(article.categories.values_list("pk", flat=True)) != filed:
-            article.categories.set(filed)
-            changed = True
+        if created:
+            # A new article has no tags or categories yet: their rows are written directly
+            # (the article's own save has already told public pages).
+            for through, column, pks in (
+                (Article.tags.through, "tag_id", tags),
+                (Article.categories.through, "category_id", filed),
+            ):
+                through.objects.bulk_create(
+                    [through(article_id=article.pk, **{column: pk}) for pk in sorted(pks)]
+                )
+        else:
+            if set(article.tags.values_list("pk", flat=True)) != tags:
+                article.tags.set(tags)
+                changed = True
+            if set(article.categories.values_list("pk", flat=True)) != filed:
+                article.categories.set(filed)
+                changed = True
         changed |= self.set_updated_at(article, item, created)
         if article.status == Article.Status.PUBLISHED:
             old_slugs = [old_slug] + [unquote(s) for s in item["meta"].get("_wp_old_slug", [])]
@@ -151,7 +171,7 @@ class Posts:
         self.run.fingerprints.remember(article, tags, filed)
         self.articles[wp_id] = article.pk
         self.report.count("posts", "created" if created else "updated" if changed else "unchanged")
-        run.comments.import_for(article, item["comments"])
+        run.comments.import_for(article, item["comments"], new_target=created)
 
     def edited_here(self, kind, wp_id, row):
         """Staff changed the row here since the last import: it stays as they left it (and is
@@ -343,7 +363,7 @@ class Posts:
         self.run.fingerprints.remember(page)
         self.pages[wp_id] = page.pk
         self.report.count("pages", "created" if created else "updated" if changed else "unchanged")
-        self.run.comments.import_for(page, item["comments"])
+        self.run.comments.import_for(page, item["comments"], new_target=created)
 
     def free_page_slug(self, page, slug, parent_pk):
         """Two pages may not share an address: a clash with a sibling gets -2, -3…"""

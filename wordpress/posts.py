@@ -37,6 +37,7 @@ class Posts:
         self.pages = {}  # WordPress id -> Page pk
         self.orphans = {}  # Page pk -> WordPress id of a parent not imported yet
         self.created_pages = set()  # Page pks this import created
+        self.links = {}  # through model -> tag and category rows of new articles, not written yet
         # WordPress ids of the articles already here: a post that is not among them is new,
         # with no query to ask (ids only, so memory does not grow with the export).
         self.known_articles = set(
@@ -148,16 +149,19 @@ class Posts:
         tags = {tag.pk for tag in run.terms.tags_for(item)}
         filed = {c.pk for c in categories}
         if created:
-            # A new article has no tags or categories yet: their rows are written directly
-            # (the article's own save has already told public pages).
+            # A new article has no tags or categories yet: their rows are written directly, a
+            # batch of articles' at a time (the article's own save has already told public pages).
             for through, column, pks in (
                 (Article.tags.through, "tag_id", tags),
                 (Article.categories.through, "category_id", filed),
             ):
-                through.objects.bulk_create(
-                    [through(article_id=article.pk, **{column: pk}) for pk in sorted(pks)]
+                self.links.setdefault(through, []).extend(
+                    through(article_id=article.pk, **{column: pk}) for pk in sorted(pks)
                 )
+            if sum(map(len, self.links.values())) >= 500:
+                self.write_links()
         else:
+            self.write_links()  # this article's may be among them (an export listing it twice)
             if set(article.tags.values_list("pk", flat=True)) != tags:
                 article.tags.set(tags)
                 changed = True
@@ -376,8 +380,15 @@ class Posts:
             self.report.note("pages", f"{page.wp_id}: /{slug}/ was taken; now /{candidate}/")
         return candidate
 
+    def write_links(self):
+        for through, rows in self.links.items():
+            through.objects.bulk_create(rows)
+        self.links = {}
+
     def finish(self):
-        """Subpages whose parent came after them in the export go below it now."""
+        """Subpages whose parent came after them in the export go below it now (and the tags and
+        categories of new articles still waiting are written)."""
+        self.write_links()
         for pk, parent_wp_id in self.orphans.items():
             page = Page.objects.get(pk=pk)
             parent_pk = self.pages.get(parent_wp_id)

@@ -37,6 +37,9 @@ class Posts:
         self.pages = {}  # WordPress id -> Page pk
         self.orphans = {}  # Page pk -> WordPress id of a parent not imported yet
         self.created_pages = set()  # Page pks this import created
+        # Every slug an article here has or had during this import: one that is not among them
+        # cannot clash, with no query to ask (a few bytes an article).
+        self.slugs = set(Article.objects.values_list("slug", flat=True))
         self.links = {}  # through model -> tag and category rows of new articles, not written yet
         # WordPress ids of the articles already here: a post that is not among them is new,
         # with no query to ask (ids only, so memory does not grow with the export).
@@ -146,6 +149,7 @@ class Posts:
         if changed:
             article.save()
         self.known_articles.add(wp_id)
+        self.slugs.add(article.slug)
         tags = {tag.pk for tag in run.terms.tags_for(item)}
         filed = {c.pk for c in categories}
         if created:
@@ -217,7 +221,9 @@ class Posts:
         date = timezone.localtime(published_at, self.run.tz).date()
         candidate, n = slug, 1
         others = Article.objects.exclude(pk=article.pk) if article.pk else Article.objects.all()
-        while others.filter(slug=candidate, published_at__date=date).exists():
+        while candidate in self.slugs and (
+            others.filter(slug=candidate, published_at__date=date).exists()
+        ):
             n += 1
             candidate = f"{slug[: 200 - len(str(n)) - 1]}-{n}"
         if candidate != slug:

@@ -155,6 +155,8 @@ def import_comments(target, comments, *, new_target=False, session=None):
         # written once, as it stays.
         placed = []
         for comment, place in zip(new, _plan_new(new, result), strict=True):
+            # is_public goes into the base row; thread and parent, indexes here, become the ids
+            # of those comments once their base rows are written (_write_placed).
             for key, value in place.__dict__.items():
                 setattr(comment, key, value)
             placed.append((comment, new[place.thread_id], new[place.parent_id]))
@@ -181,8 +183,7 @@ def import_comments(target, comments, *, new_target=False, session=None):
 
 def _plan_new(new, result):
     """The places of the comments of a target that had none, in the order of `new` (which is
-    the order their ids will have), with their thread and parent given as indexes into `new`;
-    `is_public` is set on each already, as its base row is written with it."""
+    the order their ids will have), with their thread and parent given as indexes into `new`."""
     index = {comment.wp_id: i for i, comment in enumerate(new)}
     nodes = []
     for i, comment in enumerate(new):
@@ -193,8 +194,6 @@ def _plan_new(new, result):
         nodes.append(Node(i, parent, (comment.submit_date, comment.wp_id or 0), approved))
     places, moved = plan_threads(nodes, settings.COMMENTS_MAX_DEPTH - 1)
     result.moved = len(moved)
-    for i, comment in enumerate(new):
-        comment.is_public = places[i].is_public
     return [places[i] for i in range(len(new))]
 
 

@@ -42,7 +42,7 @@ class Posts:
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         self.links = {}  # through model -> tag and category rows of new articles, not written yet
         # WordPress ids of the articles already here: a post that is not among them is new,
-        # with no query to ask (ids only, so memory does not grow with the export).
+        # with no query to ask (ids only: a few bytes an article).
         self.known_articles = set(
             Article.objects.filter(wp_id__isnull=False).values_list("wp_id", flat=True)
         )

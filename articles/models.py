@@ -432,8 +432,19 @@ class Article(models.Model):
             markdown_to_html(self.body),
             callouts=CareCallout.objects.filter(slug__in=enrich.callout_slugs(self.body)),
             reference_numbers=[reference.number for reference in references],
-            glossary=GlossaryTerm.objects.filter(explain_to_readers=True),
+            glossary=self.glossary_terms(),
         )
+
+    @staticmethod
+    def glossary_terms():
+        """The glossary entries bodies explain: read once per import, not once per article."""
+        terms = GlossaryTerm.objects.filter(explain_to_readers=True)
+        cache = signals.import_cache()
+        if cache is None:
+            return terms
+        if "glossary" not in cache:
+            cache["glossary"] = list(terms)
+        return cache["glossary"]
 
     @property
     def reference_list(self):

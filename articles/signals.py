@@ -31,13 +31,14 @@ from django.dispatch import Signal
 
 public_content_changed = Signal()
 
-_importing = ContextVar("articles_importing", default=False)
+# While an import runs: a dict for what may be kept for its length (`import_cache`).
+_importing = ContextVar("articles_importing", default=None)
 
 
 @contextmanager
 def importing():
     """Mark everything saved inside as imported: listeners send no mail and queue no tasks."""
-    token = _importing.set(True)
+    token = _importing.set({})
     try:
         yield
     finally:
@@ -45,6 +46,12 @@ def importing():
 
 
 def is_importing():
+    return _importing.get() is not None
+
+
+def import_cache():
+    """During an import, a dict that lives as long as it, for rows the import never writes
+    (the glossary every article's body is marked up with); None outside an import."""
     return _importing.get()
 
 

@@ -63,9 +63,46 @@ class ImportResult:
     moved: int = 0
 
 
-def import_comments(target, comments):
+class CommentImport:
+    """One import of many targets' comments (`import_comments(..., session=)`): the old
+    system's ids of the comments already here, read once (ids only), so that comments nobody
+    imported before cost no query to look for; and the new comments of new targets, written a
+    batch at a time, several targets' together. Call `flush()` at the end of the import."""
+
+    def __init__(self):
+        self.ids = set(Comment.objects.filter(wp_id__isnull=False).values_list("wp_id", flat=True))
+        self.waiting = []  # placed, not yet written: (comment, its thread's top, its parent)
+
+    def add(self, placed):
+        self.waiting.extend(placed)
+        if len(self.waiting) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        """Write the comments waiting."""
+        _write_placed(self.waiting)
+        self.waiting = []
+
+
+def _write_placed(placed):
+    """Write placed comments, (comment, its thread's top, its parent) each: ids first, then the
+    thread columns that name them."""
+    if not placed:
+        return
+    _insert_base_rows([comment for comment, _, _ in placed])
+    for comment, top, parent in placed:
+        comment.thread_id, comment.parent_id = top.pk, parent.pk
+    _insert_child_rows([comment for comment, _, _ in placed])
+
+
+def import_comments(target, comments, *, new_target=False, session=None):
     """Create or update the `comments` (ImportedComment) on `target` (an article), place every
-    comment of `target` in its thread and work out who is visible. Returns an ImportResult."""
+    comment of `target` in its thread and work out who is visible. Returns an ImportResult.
+
+    `new_target`: the caller has just created `target`, so no comment is on it yet. `session`:
+    a CommentImport for the whole import (the new comments of a new target may then be written
+    only at its next batch or `flush()`); without one, every comment is looked for and written
+    at once."""
     result = ImportResult()
     content_type = ContentType.objects.get_for_model(target)
     wanted = {}
@@ -91,7 +128,9 @@ def import_comments(target, comments):
     if not wanted:
         return result
     existing = {}
-    ids = list(wanted)
+    ids = [wp_id for wp_id in wanted if session is None or wp_id in session.ids]
+    if ids and session is not None:
+        session.flush()  # what it looks for may be waiting to be written
     for start in range(0, len(ids), BATCH):
         for comment in Comment.objects.filter(wp_id__in=ids[start : start + BATCH]):
             existing[comment.wp_id] = comment
@@ -111,16 +150,51 @@ def import_comments(target, comments):
         Comment.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
     # Ids in the order the comments were written: threads are shown in id order.
     new.sort(key=lambda c: (c.submit_date, c.wp_id))
-    _insert_base_rows(new)
-    _place(content_type, target, new, result)
-    _insert_child_rows(new)
-    public = [c.pk for c in new if c.is_public]
-    for start in range(0, len(public), BATCH):
-        BaseComment.objects.filter(pk__in=public[start : start + BATCH]).update(is_public=True)
+    if new_target and not existing:
+        # All the target's comments are new: placed before they are written, so each row is
+        # written once, as it stays.
+        placed = []
+        for comment, place in zip(new, _plan_new(new, result), strict=True):
+            # is_public goes into the base row; thread and parent, indexes here, become the ids
+            # of those comments once their base rows are written (_write_placed).
+            for key, value in place.__dict__.items():
+                setattr(comment, key, value)
+            placed.append((comment, new[place.thread_id], new[place.parent_id]))
+        if session is not None:
+            session.add(placed)
+        else:
+            _write_placed(placed)
+    else:
+        if session is not None:
+            session.flush()  # its rows are counted among the target's by _place
+        _insert_base_rows(new)
+        _place(content_type, target, new, result)
+        _insert_child_rows(new)
+        public = [c.pk for c in new if c.is_public]
+        for start in range(0, len(public), BATCH):
+            BaseComment.objects.filter(pk__in=public[start : start + BATCH]).update(is_public=True)
+    if session is not None:
+        session.ids.update(c.wp_id for c in new)
     result.created = len(new)
     result.updated = len(changed)
     result.unchanged = len(wanted) - len(new) - len(changed)
     return result
+
+
+def _plan_new(new, result):
+    """The places of the comments of a target that had none, in the order of `new` (which is
+    the order their ids will have), with their thread and parent given as indexes into `new`."""
+    index = {comment.wp_id: i for i, comment in enumerate(new)}
+    nodes = []
+    for i, comment in enumerate(new):
+        parent = index.get(comment.wp_parent_id) if comment.wp_parent_id else None
+        if comment.wp_parent_id and parent is None:
+            result.orphans.append((comment.wp_id, comment.wp_parent_id))
+        approved = comment.status == Status.APPROVED
+        nodes.append(Node(i, parent, (comment.submit_date, comment.wp_id or 0), approved))
+    places, moved = plan_threads(nodes, settings.COMMENTS_MAX_DEPTH - 1)
+    result.moved = len(moved)
+    return [places[i] for i in range(len(new))]
 
 
 def _place(content_type, target, new, result):

@@ -11,6 +11,7 @@ by hand. Patient materials should read at about grade 6 to 8 (AMA, NIH).
     SMOG = 1.0430 × √(words of 3+ syllables × 30 / sentences) + 3.1291
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ _FEWER = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # the same words, over and over (an import: thousands)
 def syllables(word):
     """Syllables of an English word by rule (good to about one in ten words; grades average
     it out). Numbers count as one a digit group, as they are usually read briefly."""

@@ -66,6 +66,6 @@ def link_phone_numbers(html, region=None):
             if name and name.group(2).lower() in _SKIP and not part.endswith("/>"):
                 skipping += -1 if name.group(1) else 1
                 skipping = max(skipping, 0)
-        elif part and not skipping and any(char.isdigit() for char in part):
+        elif part and not skipping and any(map(str.isdigit, part)):
             parts[index] = _link_text(part, region)
     return "".join(parts)

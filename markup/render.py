@@ -6,6 +6,7 @@ reaches a reader passes through `markdown_to_html`.
 
 import functools
 import re
+import threading
 from html import unescape
 
 import markdown
@@ -78,6 +79,29 @@ def sanitise(html):
 PAGE_EXTENSION_CONFIGS = {"toc": {**EXTENSION_CONFIGS["toc"], "permalink": False}}
 
 
+_renderers = threading.local()
+
+
+def _convert(source, permalinks):
+    """Markdown to HTML with a converter per thread and kind, reset before each text: building
+    one (its extensions and patterns) costs about as much as rendering a short article. One
+    stopped half-way (too slow, too deep) is dropped, never reused."""
+    key = "articles" if permalinks else "pages"
+    md = getattr(_renderers, key, None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs=EXTENSION_CONFIGS if permalinks else PAGE_EXTENSION_CONFIGS,
+            output_format="html",
+        )
+        setattr(_renderers, key, md)
+    try:
+        return md.reset().convert(source)
+    except BaseException:
+        delattr(_renderers, key)
+        raise
+
+
 # The admin's validation renders the text and the save renders it again: the second is free.
 @functools.lru_cache(maxsize=8)
 def markdown_to_html(source, permalinks=True):
@@ -92,12 +116,7 @@ def markdown_to_html(source, permalinks=True):
     check_shape(source)
     try:
         with time_limit(settings.MARKDOWN_RENDER_SECONDS):
-            html = markdown.markdown(
-                source,
-                extensions=EXTENSIONS,
-                extension_configs=EXTENSION_CONFIGS if permalinks else PAGE_EXTENSION_CONFIGS,
-                output_format="html",
-            )
+            html = _convert(source, permalinks)
     except RecursionError:
         raise too_deep("lists, quotes or tags") from None
     return sanitise(link_phone_numbers(html))

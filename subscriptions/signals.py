@@ -47,7 +47,7 @@ def schedule_notification(article_id, published_at):
     enqueue_at(notify_followers, published_at, article_id)
 
 
-def article_saved(sender, instance, raw=False, **kwargs):
+def article_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:  # loaddata
         return
     article = instance
@@ -55,7 +55,8 @@ def article_saved(sender, instance, raw=False, **kwargs):
         # Unpublished before its mail went out (say, before its scheduled time): cancelled.
         Notification.objects.filter(article=article, queued_at__isnull=True).delete()
         return
-    notification = Notification.objects.filter(article=article).first()
+    # A row just inserted has no notification yet (an import inserts thousands: no query each).
+    notification = None if created else Notification.objects.filter(article=article).first()
     if notification is None:
         now = timezone.now()
         if is_importing() and article.published_at <= now:

@@ -4,7 +4,7 @@ this side reads and checks what the export says; placing and writing them is the
 from django.conf import settings
 from django.utils import timezone
 
-from comments.importing import ImportedComment, Status, import_comments
+from comments.importing import CommentImport, ImportedComment, Status, import_comments
 
 from .content import comment_to_text, plain_text
 from .values import integer, shorten, valid_email, valid_ip
@@ -24,9 +24,11 @@ class Comments:
     def __init__(self, run):
         self.run = run
         self.report = run.report
+        self.session = CommentImport()
 
-    def import_for(self, article, comments):
-        """The comments WordPress had on a post or page (the item's wp:comment fields)."""
+    def import_for(self, article, comments, new_target=False):
+        """The comments WordPress had on a post or page (the item's wp:comment fields);
+        `new_target`: this import has just created it."""
         rows = []
         for data in comments:
             wp_id = integer(data.get("wp:comment_id"))
@@ -41,7 +43,7 @@ class Comments:
                 rows.append(self.row(article, wp_id, data))
         if not rows:
             return
-        result = import_comments(article, rows)
+        result = import_comments(article, rows, new_target=new_target, session=self.session)
         for wp_id, parent in result.orphans:
             self.report.note(
                 "comments",
@@ -59,6 +61,10 @@ class Comments:
         self.report.count("comments", "created", result.created)
         self.report.count("comments", "updated", result.updated)
         self.report.count("comments", "unchanged", result.unchanged)
+
+    def finish(self):
+        """Write the comments still waiting for their batch."""
+        self.session.flush()
 
     def row(self, article, wp_id, data):
         status = STATUSES.get((data.get("wp:comment_approved") or "").strip().lower())

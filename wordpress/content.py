@@ -517,6 +517,8 @@ def post_to_markdown(html, *, gallery_images, rewrite_url=None, footnotes=""):
 
 def plain_text(html):
     """Plain text of a small piece of HTML (titles, excerpts): tags dropped, entities decoded."""
+    if "<" not in (html or "") and "&" not in (html or ""):
+        return " ".join((html or "").split())  # no markup: what the parser would give, sooner
     text = BeautifulSoup(html or "", "html.parser").get_text(" ")
     return " ".join(unescape(text).split())
 

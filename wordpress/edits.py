@@ -50,10 +50,13 @@ def fingerprint(row, tags=None, categories=None):
 
 class Fingerprints:
     """The fingerprints of one import: all read in one query at its start, written as rows are
-    imported."""
+    imported (the new ones a batch at a time: `flush`)."""
+
+    BATCH = 500
 
     def __init__(self):
         self.kept = {}
+        self.pending = {}  # key -> an ImportedVersion not written yet
         for article, page, value in ImportedVersion.objects.values_list(
             "article_id", "page_id", "fingerprint"
         ):
@@ -71,11 +74,23 @@ class Fingerprints:
     def remember(self, row, tags=None, categories=None):
         """Keep the fingerprint of what this import wrote (or found unchanged)."""
         current = fingerprint(row, tags, categories)
-        kept = self.kept.get(self.key(row))
-        if kept is None:
-            ImportedVersion.objects.create(**{row._meta.model_name: row}, fingerprint=current)
+        key = self.key(row)
+        kept = self.kept.get(key)
+        if key in self.pending:
+            self.pending[key].fingerprint = current
+        elif kept is None:
+            # By id: the row itself (its body and all) is not kept in memory until then.
+            column = f"{row._meta.model_name}_id"
+            self.pending[key] = ImportedVersion(**{column: row.pk}, fingerprint=current)
+            if len(self.pending) >= self.BATCH:
+                self.flush()
         elif kept != current:
             ImportedVersion.objects.filter(**{row._meta.model_name: row}).update(
                 fingerprint=current, imported_at=timezone.now()
             )
         self.kept[self.key(row)] = current
+
+    def flush(self):
+        """Write the fingerprints of rows that had none."""
+        ImportedVersion.objects.bulk_create(self.pending.values())
+        self.pending.clear()

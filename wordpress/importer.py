@@ -90,6 +90,8 @@ class Importer:
                 if name == "item" and wxr.post_type_of(element) != "attachment":
                     self.posts.import_item(wxr.read_item(element))
         self.posts.finish()
+        self.comments.finish()
+        self.fingerprints.flush()
         self.attachments.import_all()
         if self.dates_off:
             self.report.note(

@@ -37,6 +37,15 @@ class Posts:
         self.pages = {}  # WordPress id -> Page pk
         self.orphans = {}  # Page pk -> WordPress id of a parent not imported yet
         self.created_pages = set()  # Page pks this import created
+        # Every slug an article here has or had during this import: one that is not among them
+        # cannot clash, with no query to ask (a few bytes an article).
+        self.slugs = set(Article.objects.values_list("slug", flat=True))
+        self.links = {}  # through model -> tag and category rows of new articles, not written yet
+        # WordPress ids of the articles already here: a post that is not among them is new,
+        # with no query to ask (ids only: a few bytes an article).
+        self.known_articles = set(
+            Article.objects.filter(wp_id__isnull=False).values_list("wp_id", flat=True)
+        )
 
     def import_item(self, item):
         post_type = (item.get("wp:post_type") or "post").strip()
@@ -83,7 +92,9 @@ class Posts:
 
     def import_post(self, wp_id, item):
         run = self.run
-        article = Article.objects.filter(wp_id=wp_id).first()
+        article = None
+        if wp_id in self.known_articles:
+            article = Article.objects.filter(wp_id=wp_id).first()
         if article is not None and self.edited_here("posts", wp_id, article):
             self.articles[wp_id] = article.pk
             run.comments.import_for(article, item["comments"])
@@ -123,7 +134,8 @@ class Posts:
             "is_sticky": integer(item.get("wp:is_sticky")) == 1,
         }
         if created:
-            article = Article(wp_id=wp_id)
+            # The category given here, so the field's default (a query) is not asked for.
+            article = Article(wp_id=wp_id, category_id=category.pk)
         if published_at and (created or article.slug != slug):
             slug = self.free_article_slug(article, slug, published_at)
         values["slug"] = slug
@@ -136,14 +148,30 @@ class Posts:
             changed = True
         if changed:
             article.save()
+        self.known_articles.add(wp_id)
+        self.slugs.add(article.slug)
         tags = {tag.pk for tag in run.terms.tags_for(item)}
-        if created or set(article.tags.values_list("pk", flat=True)) != tags:
-            article.tags.set(tags)
-            changed = True
         filed = {c.pk for c in categories}
-        if created or set(article.categories.values_list("pk", flat=True)) != filed:
-            article.categories.set(filed)
-            changed = True
+        if created:
+            # A new article has no tags or categories yet: their rows are written directly, a
+            # batch of articles' at a time (the article's own save has already told public pages).
+            for through, column, pks in (
+                (Article.tags.through, "tag_id", tags),
+                (Article.categories.through, "category_id", filed),
+            ):
+                self.links.setdefault(through, []).extend(
+                    through(article_id=article.pk, **{column: pk}) for pk in sorted(pks)
+                )
+            if sum(map(len, self.links.values())) >= 500:
+                self.write_links()
+        else:
+            self.write_links()  # this article's may be among them (an export listing it twice)
+            if set(article.tags.values_list("pk", flat=True)) != tags:
+                article.tags.set(tags)
+                changed = True
+            if set(article.categories.values_list("pk", flat=True)) != filed:
+                article.categories.set(filed)
+                changed = True
         changed |= self.set_updated_at(article, item, created)
         if article.status == Article.Status.PUBLISHED:
             old_slugs = [old_slug] + [unquote(s) for s in item["meta"].get("_wp_old_slug", [])]
@@ -151,7 +179,7 @@ class Posts:
         self.run.fingerprints.remember(article, tags, filed)
         self.articles[wp_id] = article.pk
         self.report.count("posts", "created" if created else "updated" if changed else "unchanged")
-        run.comments.import_for(article, item["comments"])
+        run.comments.import_for(article, item["comments"], new_target=created)
 
     def edited_here(self, kind, wp_id, row):
         """Staff changed the row here since the last import: it stays as they left it (and is
@@ -193,7 +221,9 @@ class Posts:
         date = timezone.localtime(published_at, self.run.tz).date()
         candidate, n = slug, 1
         others = Article.objects.exclude(pk=article.pk) if article.pk else Article.objects.all()
-        while others.filter(slug=candidate, published_at__date=date).exists():
+        while candidate in self.slugs and (
+            others.filter(slug=candidate, published_at__date=date).exists()
+        ):
             n += 1
             candidate = f"{slug[: 200 - len(str(n)) - 1]}-{n}"
         if candidate != slug:
@@ -343,7 +373,7 @@ class Posts:
         self.run.fingerprints.remember(page)
         self.pages[wp_id] = page.pk
         self.report.count("pages", "created" if created else "updated" if changed else "unchanged")
-        self.run.comments.import_for(page, item["comments"])
+        self.run.comments.import_for(page, item["comments"], new_target=created)
 
     def free_page_slug(self, page, slug, parent_pk):
         """Two pages may not share an address: a clash with a sibling gets -2, -3…"""
@@ -356,8 +386,15 @@ class Posts:
             self.report.note("pages", f"{page.wp_id}: /{slug}/ was taken; now /{candidate}/")
         return candidate
 
+    def write_links(self):
+        for through, rows in self.links.items():
+            through.objects.bulk_create(rows)
+        self.links = {}
+
     def finish(self):
-        """Subpages whose parent came after them in the export go below it now."""
+        """Subpages whose parent came after them in the export go below it now (and the tags and
+        categories of new articles still waiting are written)."""
+        self.write_links()
         for pk, parent_wp_id in self.orphans.items():
             page = Page.objects.get(pk=pk)
             parent_pk = self.pages.get(parent_wp_id)

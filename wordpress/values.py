@@ -57,6 +57,8 @@ def valid_email(address):
 
 
 def valid_ip(address):
+    if not address:
+        return False  # most exports' comments have none: no validator (and its exception) each
     try:
         validate_ipv46_address(address)
     except ValidationError:

@@ -70,7 +70,7 @@ def test_finding_4_a_render_slower_than_the_bound_is_stopped(settings, monkeypat
         while True:
             pass
 
-    monkeypatch.setattr(markdown, "markdown", forever)
+    monkeypatch.setattr(markdown.Markdown, "convert", forever)  # what markdown_to_html calls
     outcome, seconds = timed(markdown_to_html, "a text never seen before " + str(time.time()))
     assert isinstance(outcome, RenderRefused)
     assert "took too long to render" in str(outcome)

@@ -1,4 +1,5 @@
-"""The staff side in Chromium, as an Editor and as an Author, at desktop and tablet sizes."""
+"""The staff side in Chromium, as an Editor and as an Author, at desktop and tablet sizes (and
+the dashboard on a phone)."""
 
 import pytest
 from django.utils import timezone
@@ -143,3 +144,20 @@ def test_an_author_submits_for_review_and_cannot_publish(staff_page, live_server
     assert Article.objects.get().status == Article.Status.REVIEW
     page.goto(live_server.url + "/admin/")
     assert "Stretches for desk workers" in page.locator("#review").inner_text()
+
+
+def test_the_dashboard_is_one_column_on_a_phone(browser, live_server):
+    # The app list once stayed beside the panels on a phone, squeezing them to 60 px.
+    UserFactory(username="edna", groups=["Editors"])
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("edna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    main = page.locator("#content-main").bounding_box()
+    apps = page.locator("#content-related").bounding_box()
+    context.close()
+    assert main["width"] > 300
+    assert apps["y"] >= main["y"] + main["height"]  # the app list comes after, not beside

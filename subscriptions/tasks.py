@@ -105,42 +105,36 @@ def start_sending(article_id):
         send_deliveries.enqueue(article_id)
 
 
-@task()
-def send_deliveries(article_id):
+def one_batch(task, send_batch, target_id, what):
     """One batch over one SMTP connection; the next batch is a new task.
 
     A batch that failed on the database (a restart, a dropped connection) is queued again a
     few seconds later on a fresh connection, rather than left for the periodic sweep.
     """
     try:
-        result = delivery.send_batch(article_id)
+        result = send_batch(target_id)
     except (OperationalError, InterfaceError):
-        logger.warning("A batch for article %s failed on the database", article_id, exc_info=True)
+        logger.warning("A batch of %s %s failed on the database", what, target_id, exc_info=True)
         when = timezone.now() + timedelta(seconds=settings.SUBSCRIPTIONS_DB_RETRY_SECONDS)
-        durably(enqueue_at, send_deliveries, when, article_id)
+        durably(enqueue_at, task, when, target_id)
         return {"requeued": when.isoformat()}
     if result.retry_at:
-        enqueue_at(send_deliveries, result.retry_at, article_id)
+        enqueue_at(task, result.retry_at, target_id)
     elif result.full:
-        send_deliveries.enqueue(article_id)
+        task.enqueue(target_id)
     return {"sent": result.sent, "bounced": result.bounced, "deferred": result.deferred}
 
 
 @task()
+def send_deliveries(article_id):
+    """One batch of an article's new-article mail (one_batch)."""
+    return one_batch(send_deliveries, delivery.send_batch, article_id, "article")
+
+
+@task()
 def send_digests(digest_id):
-    """One batch of a weekly digest over one SMTP connection; the next batch is a new task."""
-    try:
-        result = digests.send_batch(digest_id)
-    except (OperationalError, InterfaceError):
-        logger.warning("A batch of digest %s failed on the database", digest_id, exc_info=True)
-        when = timezone.now() + timedelta(seconds=settings.SUBSCRIPTIONS_DB_RETRY_SECONDS)
-        durably(enqueue_at, send_digests, when, digest_id)
-        return {"requeued": when.isoformat()}
-    if result.retry_at:
-        enqueue_at(send_digests, result.retry_at, digest_id)
-    elif result.full:
-        send_digests.enqueue(digest_id)
-    return {"sent": result.sent, "bounced": result.bounced, "deferred": result.deferred}
+    """One batch of a weekly digest (one_batch)."""
+    return one_batch(send_digests, digests.send_batch, digest_id, "digest")
 
 
 def retry_deliveries(deliveries):

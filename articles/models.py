@@ -395,12 +395,13 @@ class Article(models.Model):
             self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
-        plain = enrich.without_markers(markdown_to_html(self.body))
+        html = markdown_to_html(self.body)  # rendered once: the counts and the stored body
+        plain = enrich.without_markers(html)
         self.word_count = len(html_to_text(plain).split())
         self.summary = self.excerpt.strip() or excerpt_from_html(plain)
         measured = readability.measure_html(plain, longest=0)
         self.reading_grade, self.smog_index = measured.grade, measured.smog
-        self.render_body()
+        self.render_body(html)
         # updated_at and the redirects of old addresses: articles.changes, against the saved row.
         super().save(*args, **kwargs)
 
@@ -422,14 +423,14 @@ class Article(models.Model):
             return None
         return add_months(self.last_reviewed, self.review_interval)
 
-    def render_body(self):
-        """Set the body as readers get it: rendered and sanitised (markup), with its callouts,
-        links to its references and the explanations of its glossary words (education.enrich),
-        and the references it shows (`cited`)."""
+    def render_body(self, html=None):
+        """Set the body as readers get it: rendered and sanitised (markup; `html` when the caller
+        has just rendered it), with its callouts, links to its references and the explanations
+        of its glossary words (education.enrich), and the references it shows (`cited`)."""
         references = list(self.references.all()) if self.pk else []
         self.cited = [reference.as_row() for reference in references]
         self.body_html = enrich.enrich(
-            markdown_to_html(self.body),
+            markdown_to_html(self.body) if html is None else html,
             callouts=CareCallout.objects.filter(slug__in=enrich.callout_slugs(self.body)),
             reference_numbers=[reference.number for reference in references],
             glossary=self.glossary_terms(),

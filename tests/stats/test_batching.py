@@ -187,6 +187,9 @@ def test_gunicorn_workers_count_a_reader_once_and_lose_nothing_when_they_stop(sh
 
     try:
         wait_until(lambda: _answers(f"{url}/healthz"), timeout=60, message="gunicorn")
+        # Both workers forked (the app is preloaded, so a forked worker is ready): /healthz
+        # answers once the first is, and on a busy machine it could take all 60 alone.
+        wait_until(lambda: len(_children(server.pid)) == 2, timeout=60, message="two workers")
         # Concurrent, so that both sync workers take some.
         with ThreadPoolExecutor(max_workers=6) as pool:
             assert set(pool.map(view, range(60))) == {204}
@@ -203,6 +206,11 @@ def test_gunicorn_workers_count_a_reader_once_and_lose_nothing_when_they_stop(sh
     if shared == "local":
         assert len(flushed) == 2  # each worker had its own share
     assert list(ArticleDay.objects.values_list("views", "readers")) == [(60, 2)]
+
+
+def _children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return children.read().split()
 
 
 def _answers(url):
